@@ -1,0 +1,10 @@
+/** Choosing and starting the tfjs backend (WebGPU, tfjs-node, cpu) and describing the adapter it runs on. */
+export { tf } from "./tf.ts";
+export { type AdapterInfo, probeWebGpu } from "./webgpu.ts";
+export {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type BackendInfo,
+  describeBackend,
+  initBackend,
+} from "./init.ts";

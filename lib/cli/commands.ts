@@ -1,0 +1,11 @@
+import { benchCommand } from "./bench.ts";
+import { dataCommand } from "./data.ts";
+
+/** A CLI command: takes its arguments, returns an exit status (0 when it returns nothing). */
+export type Command = (args: string[]) => Promise<number | void>;
+
+/** Every command of the CLI by name. */
+export const COMMANDS: Record<string, Command> = {
+  data: dataCommand,
+  bench: benchCommand,
+};

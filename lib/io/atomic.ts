@@ -1,0 +1,63 @@
+import { dirname } from "node:path";
+
+let counter = 0;
+
+/** A temp path next to `path`, unique within this process, so a rename onto `path` stays on one filesystem. */
+function tempPathFor(path: string): string {
+  counter += 1;
+  return `${path}.${Deno.pid}.${counter}.tmp`;
+}
+
+/**
+ * Writes `data` to `path` atomically: a temp file in the same folder, then a rename, so a reader (or a crash)
+ * never sees a half-written file and an existing file is kept until the new one is complete.
+ */
+export async function writeFileAtomic(path: string, data: Uint8Array | string): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, path);
+  } catch (err) {
+    await Deno.remove(tmp).catch(() => {/* the temp file may never have been created */});
+    throw err;
+  }
+}
+
+/** Writes `value` as pretty JSON (with a trailing newline) to `path` atomically. */
+export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
+  return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
+}
+
+/**
+ * Replaces the folder `path` with a folder filled by `fill`, atomically from a reader's point of view: `fill`
+ * writes into a temp folder beside it, which is renamed into place only when `fill` succeeds.
+ */
+export async function replaceDirAtomic(path: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = tempPathFor(path);
+  await Deno.mkdir(tmp, { recursive: true });
+  try {
+    await fill(tmp);
+    const old = `${tmp}.old`;
+    const hadOld = await exists(path);
+    if (hadOld) await Deno.rename(path, old);
+    await Deno.rename(tmp, path);
+    if (hadOld) await Deno.remove(old, { recursive: true });
+  } catch (err) {
+    await Deno.remove(tmp, { recursive: true }).catch(() => {/* already moved or never filled */});
+    throw err;
+  }
+}
+
+/** True when `path` exists (file or folder); other errors than "not found" are thrown. */
+export async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return false;
+    throw err;
+  }
+}

@@ -1,0 +1,10 @@
+/**
+ * davidnet: DavidNet (the ResNet-9 of "How to train your ResNet") on CIFAR-10 in TypeScript on Deno, with
+ * TensorFlow.js on WebGPU. This module re-exports the public API that the CLI, the notebooks and the tests share.
+ */
+export * from "./data/mod.ts";
+export * from "./shards/mod.ts";
+export * from "./backend/mod.ts";
+export * from "./io/mod.ts";
+export * from "./random/mod.ts";
+export * from "./report/mod.ts";

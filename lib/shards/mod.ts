@@ -1,0 +1,15 @@
+/** TFRecord shards of `tf.train.Example`s: CRC32C, framing, the protobuf payload, writing and verified reading. */
+export { crc32c, maskCrc, maskedCrc32c } from "./crc32c.ts";
+export { decodeExample, encodeExample, type ImageExample } from "./example.ts";
+export {
+  encodeTFRecords,
+  FRAMING_BYTES,
+  MAX_RECORD_BYTES,
+  scanTFRecords,
+  type TFRecord,
+  TFRecordError,
+  writeRecord,
+} from "./tfrecord.ts";
+export { type Manifest, readManifest, SHARD_FORMAT, type ShardEntry, shardName } from "./manifest.ts";
+export { encodeShard, writeShards, type WriteShardsOptions } from "./write.ts";
+export { readShards, readShardSplit } from "./read.ts";

@@ -1,0 +1,30 @@
+import assert from "node:assert/strict";
+import { initBackend, probeWebGpu, tf } from "../lib/backend/mod.ts";
+
+Deno.test("WebGPU on this machine (lavapipe) is detected and reported as a fallback adapter", async () => {
+  const adapter = await probeWebGpu();
+  assert.ok(adapter, "no WebGPU adapter: install mesa-vulkan-drivers and run with --unstable-webgpu");
+  assert.match(adapter.description, /llvmpipe|lavapipe/i);
+  assert.equal(adapter.isFallback, true);
+  const lines: string[] = [];
+  const info = await initBackend("auto", (l) => lines.push(l));
+  assert.equal(info.name, "webgpu");
+  assert.equal(tf.getBackend(), "webgpu");
+  assert.equal(info.isFallbackAdapter, true);
+  assert.ok(
+    lines.some((l) => /^backend: webgpu on .*llvmpipe.*\(fallback adapter\)$/.test(l)),
+    lines.join("\n"),
+  );
+  assert.ok(lines.some((l) => /^warning: .* is a fallback \(software\) adapter/.test(l)), lines.join("\n"));
+  const sum = tf.add(tf.tensor1d([1, 2]), tf.tensor1d([3, 4]));
+  assert.deepEqual(Array.from(await sum.data()), [4, 6]);
+  sum.dispose();
+});
+
+Deno.test("the cpu backend can be chosen explicitly and says so", async () => {
+  const lines: string[] = [];
+  const info = await initBackend("cpu", (l) => lines.push(l));
+  assert.equal(info.name, "cpu");
+  assert.equal(tf.getBackend(), "cpu");
+  assert.deepEqual(lines, ["backend: cpu on tfjs cpu (JavaScript)"]);
+});

@@ -1,0 +1,32 @@
+/** Shared test fixtures: the real CIFAR-10 (loaded once per test file) and assertion helpers. */
+import { type Cifar10, loadCifar10 } from "../lib/data/mod.ts";
+
+let cached: Promise<Cifar10> | undefined;
+
+/** The real, verified CIFAR-10 through the project's cache (downloaded on first use). */
+export function cifar10(): Promise<Cifar10> {
+  cached ??= loadCifar10({ log: (l) => console.log(`[data] ${l}`) });
+  return cached;
+}
+
+/** A fresh temp folder removed when the returned handle is disposed. */
+export async function tempDir(prefix = "davidnet-test-"): Promise<AsyncDisposable & { path: string }> {
+  const path = await Deno.makeTempDir({ prefix });
+  return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
+}
+
+/** Runs the CLI (`lib/cli/main.ts ARGS`) in a subprocess; returns its exit code and output. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-webgpu", main, ...args],
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
