@@ -30,3 +30,15 @@ export async function runCli(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/** Real CIFAR-10 on the device, cut to the first `trainN` train and `testN` test images (small test runs). */
+export async function smallDevice(trainN: number, testN: number, pad = 4) {
+  const { toDevice } = await import("../lib/train/mod.ts");
+  const data = await cifar10();
+  const test = {
+    images: data.test.images.subarray(0, testN * 3072),
+    labels: data.test.labels.subarray(0, testN),
+    count: testN,
+  };
+  return toDevice({ train: data.train, test, stats: data.stats }, trainN, pad);
+}

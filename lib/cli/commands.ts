@@ -1,5 +1,7 @@
 import { benchCommand } from "./bench.ts";
 import { dataCommand } from "./data.ts";
+import { evalCommand } from "./eval.ts";
+import { trainCommand } from "./train.ts";
 
 /** A CLI command: takes its arguments, returns an exit status (0 when it returns nothing). */
 export type Command = (args: string[]) => Promise<number | void>;
@@ -7,5 +9,7 @@ export type Command = (args: string[]) => Promise<number | void>;
 /** Every command of the CLI by name. */
 export const COMMANDS: Record<string, Command> = {
   data: dataCommand,
+  train: trainCommand,
+  eval: evalCommand,
   bench: benchCommand,
 };

@@ -1,0 +1,45 @@
+import { Rng } from "../random/mod.ts";
+
+/** Augmentation settings: pad (reflect) + random crop, horizontal flip, square cutout. */
+export interface AugmentConfig {
+  /** Reflect padding on each side before the random 32x32 crop (0: no crop). */
+  pad: number;
+  /** Flip each image left-right with probability 0.5. */
+  flip: boolean;
+  /** Side of the zeroed square (0: no cutout). */
+  cutout: number;
+}
+
+/** The seed's augmentation: pad 4 + crop, flip, 8x8 cutout. */
+export const DAVIDNET_AUGMENT: AugmentConfig = { pad: 4, flip: true, cutout: 8 };
+
+/** Every random number one epoch needs, drawn at once: the order and per-position crop, flip and cutout. */
+export interface EpochDraws {
+  /** Permutation of the training images: position i of the epoch shows image order[i]. */
+  order: Int32Array;
+  /** Crop offsets (y, x) into the padded image, each in [0, 2 * pad], per position. */
+  crop: Int32Array;
+  /** 1 where the image at that position is flipped. */
+  flip: Uint8Array;
+  /** Cutout top-left corner (y, x), each in [0, 32 - cutout], per position: the square lies fully inside. */
+  cut: Int32Array;
+}
+
+/**
+ * Draws one epoch's randomness for `n` images from a generator seeded by (seed, epoch), so any epoch can be
+ * re-drawn exactly (which is what makes `--resume` match an uninterrupted run).
+ */
+export function drawEpoch(n: number, cfg: AugmentConfig, seed: number, epoch: number, size = 32): EpochDraws {
+  const rng = new Rng(seed, epoch, 0xa06);
+  const order = rng.permutation(n);
+  const crop = new Int32Array(2 * n), cut = new Int32Array(2 * n);
+  const flip = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    crop[2 * i] = rng.int(2 * cfg.pad + 1);
+    crop[2 * i + 1] = rng.int(2 * cfg.pad + 1);
+    flip[i] = cfg.flip && rng.next() < 0.5 ? 1 : 0;
+    cut[2 * i] = rng.int(size - cfg.cutout + 1);
+    cut[2 * i + 1] = rng.int(size - cfg.cutout + 1);
+  }
+  return { order, crop, flip, cut };
+}

@@ -1,0 +1,6 @@
+/**
+ * Augmentation: one epoch's random numbers drawn at once on the host from a seeded generator, then applied
+ * batched on the device (pad-reflect once, crop + flip in one cropAndResize, cutout by a mask).
+ */
+export { type AugmentConfig, DAVIDNET_AUGMENT, drawEpoch, type EpochDraws } from "./draws.ts";
+export { augmentBatch, type DeviceDraws, padReflect, uploadDraws } from "./device.ts";

@@ -1,0 +1,48 @@
+import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
+import type { ChannelStats } from "../data/mod.ts";
+import { loadModel } from "../model/mod.ts";
+import { evaluate, normalizeImages, type TrainConfig } from "../train/mod.ts";
+import { tf } from "../backend/mod.ts";
+import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
+import { DEFAULT_SHARD_DIR } from "./data.ts";
+import { loadTrainingData } from "./train_data.ts";
+
+const SPECS: FlagSpecs = {
+  model: { type: "string", help: "model folder of a run (runs/<time>/model)" },
+  tta: { type: "bool", help: "flip test-time augmentation [as the run was trained]" },
+  backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
+  shards: { type: "string", help: "shard folder holding the test set", default: DEFAULT_SHARD_DIR },
+  data: { type: "string", help: "CIFAR-10 source folder, used to make the shards when they are missing" },
+};
+
+/** `deno task eval --model DIR`: reloads a saved model and measures its accuracy on all 10000 test images. */
+export async function evalCommand(args: string[]): Promise<void> {
+  const help = usage("eval", "Evaluates a saved DavidNet on the 10000 CIFAR-10 test images.", SPECS);
+  const flags = parseFlags(args, SPECS, help);
+  if (!flags.model) throw new UsageError("--model DIR is required", help);
+  await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
+  const { model, metadata } = await loadModel(flags.model as string);
+  const stats = metadata.stats as ChannelStats | undefined;
+  if (!stats) {
+    throw new Error(
+      `${flags.model}/model.json has no normalisation statistics; it was not saved by davidnet`,
+    );
+  }
+  const tta = (flags.tta as boolean | undefined) ?? (metadata.config as TrainConfig | undefined)?.tta ?? true;
+  const data = await loadTrainingData(
+    flags.shards as string,
+    flags.data as string | undefined,
+    (l) => console.log(l),
+  );
+  const x = normalizeImages(data.test, stats);
+  const y = tf.tensor1d(Int32Array.from(data.test.labels), "int32");
+  try {
+    const r = await evaluate(model, x, y, { tta });
+    console.log(
+      `test accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.correct}/${r.count}, TTA ${tta ? "on" : "off"})`,
+    );
+  } finally {
+    tf.dispose([x, y]);
+    model.dispose();
+  }
+}

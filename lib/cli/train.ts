@@ -1,0 +1,180 @@
+import { join } from "node:path";
+import { type BackendChoice, type BackendInfo, initBackend, tf } from "../backend/mod.ts";
+import { exists, writeJsonAtomic } from "../io/mod.ts";
+import { buildDavidNet, countTrainableParams, layerTable } from "../model/mod.ts";
+import * as aq from "arquero";
+import { formatSeconds, metricsTable, progressPrinter } from "../report/mod.ts";
+import { type DeviceData, loadCheckpoint, toDevice, train, type TrainConfig } from "../train/mod.ts";
+import { parseFlags, usage } from "./args.ts";
+import { type RunSummary, summarize, writeRunOutputs } from "./run_outputs.ts";
+import { configFromFlags, TRAIN_SPECS } from "./train_flags.ts";
+import { loadTrainingData } from "./train_data.ts";
+
+/** Exit status of an interrupted run (128 + SIGINT), as shells expect. */
+export const EXIT_INTERRUPTED = 130;
+
+/** Stops a run on SIGINT after the current step (a second Ctrl-C exits at once). */
+function interruptFlag(): { requested: () => boolean; [Symbol.dispose]: () => void } {
+  let requested = false;
+  const onSignal = () => {
+    if (requested) Deno.exit(EXIT_INTERRUPTED);
+    requested = true;
+    console.error(
+      "\ninterrupt: finishing this step, then writing a checkpoint and the summary (Ctrl-C again to quit now)",
+    );
+  };
+  Deno.addSignalListener("SIGINT", onSignal);
+  return {
+    requested: () => requested,
+    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", onSignal),
+  };
+}
+
+interface RunContext {
+  backend: BackendInfo;
+  device: DeviceData;
+  stats: { mean: number[]; std: number[] };
+  stop: () => boolean;
+}
+
+/** Trains one seed into `dir` (resuming from `dir/checkpoint` when asked); returns its summary. */
+async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: boolean): Promise<RunSummary> {
+  const metadata = { stats: ctx.stats, config: cfg };
+  const loaded = resume ? await loadCheckpoint(join(dir, "checkpoint")) : undefined;
+  if (loaded) {
+    console.log(`resuming ${dir} at epoch ${loaded.state.epoch + 1}, step ${loaded.state.step}`);
+  }
+  const printer = progressPrinter(cfg.epochs);
+  const { result, model } = await train(cfg, ctx.device, {
+    checkpointDir: join(dir, "checkpoint"),
+    metadata,
+    resume: loaded,
+    shouldStop: ctx.stop,
+    onProgress: printer.onProgress,
+    onEpoch: printer.onEpoch,
+  });
+  if (loaded) tf.dispose(Object.values(loaded.momentum));
+  try {
+    const summary = summarize(cfg, result, ctx.backend, countTrainableParams(model));
+    await writeRunOutputs(dir, summary, result, model, metadata);
+    console.log(metricsTable(result.metrics).toMarkdown());
+    if (result.status === "diverged") {
+      const d = result.divergedAt!;
+      console.error(
+        `error: the loss became ${d.loss} at step ${d.step} (epoch ${d.epoch + 1}); stopped. The last good ` +
+          `checkpoint is ${join(dir, "checkpoint")}. Try a lower --lr.`,
+      );
+    } else if (result.status === "interrupted") {
+      console.log(`interrupted: checkpoint in ${join(dir, "checkpoint")}; continue with --resume ${dir}`);
+    } else {
+      const t94 = result.timeTo94 === null ? "not reached" : formatSeconds(result.timeTo94);
+      console.log(
+        `test accuracy ${(100 * result.finalTestAcc!).toFixed(2)}% | time to 94%: ${t94} | training ` +
+          `${formatSeconds(result.trainSeconds)} (wall ${
+            formatSeconds(result.wallSeconds)
+          }) | ${ctx.backend.adapter}`,
+      );
+    }
+    console.log(
+      `wrote ${dir}: config.json metrics.csv summary.json report.html${
+        result.status === "completed" ? " model/" : ""
+      }`,
+    );
+    return summary;
+  } finally {
+    model.dispose();
+  }
+}
+
+function printModel(cfg: TrainConfig): void {
+  const model = buildDavidNet({ ...cfg.model, seed: cfg.seed });
+  try {
+    console.log(aq.from(layerTable(model)).toMarkdown());
+    console.log(
+      `DavidNet at width ${cfg.model.width}: ${
+        countTrainableParams(model).toLocaleString("en")
+      } trainable parameters`,
+    );
+  } finally {
+    model.dispose();
+  }
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+
+/** `deno task train`: trains DavidNet and reports accuracy and time-to-94%. */
+export async function trainCommand(args: string[]): Promise<number> {
+  const help = usage(
+    "train",
+    "Trains DavidNet on CIFAR-10 and reports test accuracy and time to 94%.",
+    TRAIN_SPECS,
+  );
+  const flags = parseFlags(args, TRAIN_SPECS, help);
+  let cfg = configFromFlags(flags, help);
+  const resumeDir = flags.resume as string | undefined;
+  if (resumeDir) {
+    if (!(await exists(join(resumeDir, "config.json")))) {
+      throw new Error(
+        `--resume ${resumeDir}: no config.json there; pass the folder of an earlier run (its --out)`,
+      );
+    }
+    cfg = JSON.parse(await Deno.readTextFile(join(resumeDir, "config.json"))).config;
+  }
+  const out = resumeDir ?? (flags.out as string | undefined) ??
+    join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
+  const backend = await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
+  const data = await loadTrainingData(
+    flags.shards as string,
+    flags.data as string | undefined,
+    (l) => console.log(l),
+  );
+  printModel(cfg);
+  const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
+  using interrupt = interruptFlag();
+  const ctx: RunContext = { backend, device, stats: data.stats, stop: interrupt.requested };
+  const runs = resumeDir ? 1 : flags.runs as number;
+  const summaries: RunSummary[] = [];
+  try {
+    for (let i = 0; i < runs; i++) {
+      const runCfg: TrainConfig = { ...cfg, seed: cfg.seed + i, model: { ...cfg.model, seed: cfg.seed + i } };
+      const dir = runs === 1 ? out : join(out, `seed-${runCfg.seed}`);
+      if (!resumeDir) {
+        await writeJsonAtomic(join(dir, "config.json"), {
+          config: runCfg,
+          preset: flags.preset,
+          backend,
+          data: { shards: flags.shards, source: data.source, stats: data.stats },
+          versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs },
+          command: `deno task train ${args.join(" ")}`,
+        });
+      }
+      summaries.push(await runOne(runCfg, dir, ctx, Boolean(resumeDir)));
+      if (summaries.at(-1)!.status !== "completed") break;
+    }
+  } finally {
+    device.dispose();
+  }
+  const last = summaries.at(-1)!;
+  if (runs > 1 && summaries.length === runs && last.status === "completed") {
+    const accs = summaries.map((s) => s.finalTestAcc!);
+    const reached = summaries.map((s) => s.timeTo94Seconds).filter((t): t is number => t !== null);
+    const agg = {
+      runs,
+      seeds: summaries.map((s) => s.seed),
+      accuracies: accs,
+      mean: mean(accs),
+      std: std(accs),
+      timeTo94: summaries.map((s) => s.timeTo94Seconds),
+      reached94: reached.length,
+    };
+    await writeJsonAtomic(join(out, "runs.json"), agg);
+    console.log(
+      `${runs} runs: test accuracy ${(100 * agg.mean).toFixed(2)}% +- ${
+        (100 * agg.std).toFixed(2)
+      } | reached 94% in ${reached.length}/${runs}` +
+        (reached.length ? ` (mean ${formatSeconds(mean(reached))})` : ""),
+    );
+  }
+  return last.status === "completed" ? 0 : last.status === "interrupted" ? EXIT_INTERRUPTED : 1;
+}

@@ -1,0 +1,25 @@
+import * as aq from "arquero";
+import type { EpochMetrics } from "../train/mod.ts";
+
+/** The per-epoch table: epoch, lr, train loss, train acc, test acc, epoch seconds, total seconds. */
+export function metricsTable(metrics: EpochMetrics[]): aq.ColumnTable {
+  return aq.from(metrics.map((m) => ({
+    epoch: m.epoch,
+    lr: Number(m.lr.toFixed(4)),
+    train_loss: Number(m.trainLoss.toFixed(4)),
+    train_acc: Number(m.trainAcc.toFixed(4)),
+    test_acc: m.testAcc === null ? null : Number(m.testAcc.toFixed(4)),
+    epoch_seconds: Number(m.epochSeconds.toFixed(2)),
+    total_seconds: Number(m.totalSeconds.toFixed(2)),
+  })));
+}
+
+/** Seconds as `1h02m03s` / `2m03s` / `3.4s`. */
+export function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return "?";
+  if (s < 60) return `${s.toFixed(1)}s`;
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.round(s % 60);
+  return h > 0
+    ? `${h}h${String(m).padStart(2, "0")}m${String(sec).padStart(2, "0")}s`
+    : `${m}m${String(sec).padStart(2, "0")}s`;
+}

@@ -1,0 +1,79 @@
+import type { AugmentConfig } from "../augment/mod.ts";
+import type { DavidNetConfig } from "../model/mod.ts";
+import type { ScheduleName } from "../schedule/mod.ts";
+
+/** Every hyperparameter of a training run. */
+export interface TrainConfig {
+  model: DavidNetConfig;
+  augment: AugmentConfig;
+  epochs: number;
+  batchSize: number;
+  /** Peak learning rate of the schedule. */
+  lr: number;
+  /** Epoch at which the schedule peaks (or ends its warm-up). */
+  lrPeakEpoch: number;
+  schedule: ScheduleName;
+  momentum: number;
+  nesterov: boolean;
+  /** L2 weight decay coefficient on the mean loss (the seed's 5e-4 x batch on the summed loss). */
+  weightDecay: number;
+  labelSmoothing: number;
+  /** Evaluate with left-right flip test-time augmentation. */
+  tta: boolean;
+  /** Train images used (the first N in the official order); 50000 is all. */
+  trainSubset: number;
+  /** Evaluate on the test set every N epochs (and always after the last); 0: only after the last. */
+  evalEvery: number;
+  /** Read losses back from the device every N steps (NaN check, progress line). */
+  syncEvery: number;
+  seed: number;
+}
+
+/** What one finished epoch measured. */
+export interface EpochMetrics {
+  epoch: number;
+  /** Learning rate at the epoch's last step. */
+  lr: number;
+  trainLoss: number;
+  trainAcc: number;
+  /** Test accuracy after this epoch, or null when it was not evaluated. */
+  testAcc: number | null;
+  /** Training seconds of this epoch, device-synchronised, evaluation excluded. */
+  epochSeconds: number;
+  /** Training seconds up to the end of this epoch. */
+  totalSeconds: number;
+  /** Seconds spent evaluating after this epoch (not part of training time). */
+  evalSeconds: number;
+}
+
+/** A progress report, sent at every sync point. */
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsPerEpoch: number;
+  imagesPerSecond: number;
+  loss: number;
+  /** Estimated training seconds left. */
+  etaSeconds: number;
+}
+
+/** How a run ended. */
+export type TrainStatus = "completed" | "interrupted" | "diverged";
+
+/** The outcome of {@link train}. */
+export interface TrainResult {
+  status: TrainStatus;
+  metrics: EpochMetrics[];
+  /** Loss of every step taken. */
+  losses: number[];
+  /** Learning rate of every step taken. */
+  lrs: number[];
+  finalTestAcc: number | null;
+  /** Training seconds to the end of the first epoch whose test accuracy reached 94%, or null. */
+  timeTo94: number | null;
+  trainSeconds: number;
+  wallSeconds: number;
+  /** Where the loss first became NaN or infinite, when it did. */
+  divergedAt?: { step: number; epoch: number; loss: number };
+}

@@ -1,0 +1,103 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cifar10, runCli, tempDir } from "./helpers.ts";
+
+const TINY = [
+  "--preset",
+  "smoke",
+  "--train-subset",
+  "256",
+  "--batch-size",
+  "64",
+  "--epochs",
+  "2",
+  "--tta",
+  "false",
+  "--sync-every",
+  "1",
+];
+
+Deno.test("train: unknown flags, bad values and --resume with hyperparameters exit 2 with the usage", async () => {
+  for (
+    const [args, message] of [
+      [["--lr-max", "1"], /unknown flag --lr-max/],
+      [["--lr", "fast"], /--lr fast: expected a number/],
+      [["--schedule", "linear"], /--schedule linear: expected one of piecewise, onecycle, cosine, step/],
+      [
+        ["--batch-size", "1024", "--train-subset", "512"],
+        /--batch-size 1024 exceeds the 512 training images/,
+      ],
+      [
+        ["--resume", "/tmp/x", "--lr", "0.1"],
+        /--resume continues with the run's own config\.json; drop --lr/,
+      ],
+    ] as const
+  ) {
+    const res = await runCli(["train", ...args]);
+    assert.equal(res.code, 2, `${args.join(" ")}: ${res.stderr}`);
+    assert.match(res.stderr, message);
+    assert.match(res.stderr, /usage: deno task train/);
+  }
+  const missing = await runCli(["train", "--shards", "/no/such/shards"]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /--shards \/no\/such\/shards holds no shards .*Fix: deno task data --out/);
+});
+
+Deno.test("train: SIGINT finishes the step, checkpoints, exits 130; --resume completes; eval reloads the model", async () => {
+  await cifar10();
+  await using tmp = await tempDir();
+  const out = join(tmp.path, "run");
+  const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-webgpu", main, "train", ...TINY, "--epochs", "3", "--out", out],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  // Interrupt as soon as the first epoch's line appears.
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let stdout = "";
+  while (!stdout.includes("epoch 1/3")) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    stdout += value;
+  }
+  child.kill("SIGINT");
+  for (let r = await reader.read(); !r.done; r = await reader.read()) stdout += r.value;
+  const status = await child.status;
+  const stderr = await new Response(child.stderr).text();
+  assert.equal(status.code, 130, stdout + stderr);
+  assert.match(stderr, /interrupt: finishing this step/);
+  assert.match(stdout, /interrupted: checkpoint in .*; continue with --resume/);
+  const summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+  assert.equal(summary.status, "interrupted");
+  assert.equal(summary.finalTestAcc, null);
+  const state = JSON.parse(await Deno.readTextFile(join(out, "checkpoint", "state.json")));
+  assert.ok(state.epoch >= 1 && state.epoch < 3, JSON.stringify(state));
+
+  const resumed = await runCli(["train", "--resume", out]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /resuming .* at epoch/);
+  assert.match(
+    resumed.stdout,
+    /\|epoch\|lr\|train_loss\|train_acc\|test_acc\|epoch_seconds\|total_seconds\|/,
+  );
+  const done = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+  assert.equal(done.status, "completed");
+  assert.equal(done.epochsDone, 3);
+  assert.equal(done.timeTo94Seconds, null);
+  assert.match(done.adapter, /llvmpipe/);
+  const csv = (await Deno.readTextFile(join(out, "metrics.csv"))).trim().split("\n");
+  assert.equal(csv[0], "epoch,lr,train_loss,train_acc,test_acc,epoch_seconds,total_seconds");
+  assert.equal(csv.length, 4);
+  const html = await Deno.readTextFile(join(out, "report.html"));
+  assert.match(html, /Plotly\.newPlot\("fig2"/);
+  assert.doesNotMatch(html, /<script src=/);
+
+  const evaluated = await runCli(["eval", "--model", join(out, "model")]);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  const pct = (100 * done.finalTestAcc).toFixed(2);
+  assert.match(
+    evaluated.stdout,
+    new RegExp(`test accuracy ${pct.replace(".", "\\.")}% \\(\\d+/10000, TTA off\\)`),
+  );
+});

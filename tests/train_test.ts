@@ -1,0 +1,185 @@
+import assert from "node:assert/strict";
+import { initBackend, tf } from "../lib/backend/mod.ts";
+import { loadModel, saveModel } from "../lib/model/mod.ts";
+import {
+  evaluate,
+  loadCheckpoint,
+  NesterovSgd,
+  predictLogits,
+  SMOKE,
+  smoothedCrossEntropy,
+  train,
+  type TrainConfig,
+} from "../lib/train/mod.ts";
+import { smallDevice, tempDir } from "./helpers.ts";
+
+await initBackend("webgpu", () => {});
+
+/** A tiny run: 1/16 width, 256 images, batch 64 (4 steps an epoch), 100 test images. */
+const TINY: TrainConfig = {
+  ...SMOKE,
+  trainSubset: 256,
+  batchSize: 64,
+  epochs: 2,
+  lrPeakEpoch: 1,
+  evalEvery: 0,
+  syncEvery: 1,
+  tta: false,
+};
+
+Deno.test("label-smoothed cross-entropy equals a hand computation", async () => {
+  const logits = [[2, 0, -1], [0.5, 0.5, 3]];
+  const labels = [0, 2];
+  const s = 0.2;
+  let want = 0;
+  for (let i = 0; i < 2; i++) {
+    const z = Math.log(logits[i].reduce((a, v) => a + Math.exp(v), 0));
+    const logp = logits[i].map((v) => v - z);
+    want += (1 - s) * -logp[labels[i]] + s * -(logp.reduce((a, b) => a + b, 0) / 3);
+  }
+  want /= 2;
+  const got = smoothedCrossEntropy(tf.tensor2d(logits), tf.tensor1d(labels, "int32"), s);
+  assert.ok(Math.abs((await got.data())[0] - want) < 1e-6, `${(await got.data())[0]} vs ${want}`);
+  got.dispose();
+});
+
+Deno.test("Nesterov SGD with weight decay follows PyTorch's update", async () => {
+  const w = tf.variable(tf.tensor1d([1, -2]), true, "sgd_test_w");
+  const sgd = new NesterovSgd([{ name: "w", variable: w }], 0.9, 0.1, true);
+  let ref = [1, -2], v = [0, 0];
+  for (const [grad, lr] of [[[0.5, 0.25], 0.1], [[-1, 2], 0.2]] as const) {
+    const g = tf.tensor1d(grad as unknown as number[]);
+    sgd.step({ [w.name]: g }, lr);
+    g.dispose();
+    const gd = ref.map((x, i) => grad[i] + 0.1 * x);
+    v = v.map((vi, i) => 0.9 * vi + gd[i]);
+    ref = ref.map((x, i) => x - lr * (gd[i] + 0.9 * v[i]));
+  }
+  (await w.data()).forEach((x, i) => assert.ok(Math.abs(x - ref[i]) < 1e-6, `${x} vs ${ref[i]}`));
+  sgd.dispose();
+  w.dispose();
+});
+
+Deno.test("same seed gives the same first losses; three steps leak no tensor", async () => {
+  const dev = await smallDevice(192, 100);
+  const cfg = { ...TINY, trainSubset: 192, epochs: 1, lrPeakEpoch: 0.5 };
+  try {
+    const before = tf.memory().numTensors;
+    const a = await train(cfg, dev);
+    a.model.dispose();
+    assert.equal(tf.memory().numTensors, before, "tensors leaked over 3 steps + evaluation");
+    assert.equal(a.result.losses.length, 3);
+    const b = await train(cfg, dev);
+    b.model.dispose();
+    assert.deepEqual(b.result.losses, a.result.losses);
+    const c = await train({ ...cfg, seed: 1, model: { ...cfg.model, seed: 1 } }, dev);
+    c.model.dispose();
+    assert.notDeepEqual(c.result.losses, a.result.losses);
+  } finally {
+    dev.dispose();
+  }
+});
+
+Deno.test("a saved model reloads to identical logits", async () => {
+  const dev = await smallDevice(128, 50);
+  await using tmp = await tempDir();
+  try {
+    const { model } = await train({ ...TINY, trainSubset: 128, epochs: 1, lrPeakEpoch: 0.5 }, dev);
+    await saveModel(model, `${tmp.path}/model`, { note: "test" });
+    const { model: back, metadata } = await loadModel(`${tmp.path}/model`);
+    assert.deepEqual(metadata, { note: "test" });
+    const x = dev.testX.slice(0, 20);
+    const want = predictLogits(model, x, true), got = predictLogits(back, x, true);
+    assert.deepEqual(await got.data(), await want.data());
+    tf.dispose([x, want, got]);
+    model.dispose();
+    back.dispose();
+  } finally {
+    dev.dispose();
+  }
+});
+
+Deno.test("resuming from a mid-epoch checkpoint reproduces the uninterrupted run", async () => {
+  const dev = await smallDevice(256, 100);
+  await using tmp = await tempDir();
+  try {
+    const full = await train(TINY, dev);
+    let steps = 0;
+    const cut = await train(TINY, dev, {
+      checkpointDir: `${tmp.path}/ckpt`,
+      shouldStop: () => ++steps === 3,
+    });
+    assert.equal(cut.result.status, "interrupted");
+    assert.equal(cut.result.losses.length, 3);
+    cut.model.dispose();
+    const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
+    assert.deepEqual([ckpt.state.epoch, ckpt.state.step], [0, 3]);
+    const resumed = await train(TINY, dev, { resume: ckpt });
+    tf.dispose(Object.values(ckpt.momentum));
+    assert.equal(resumed.result.status, "completed");
+    assert.deepEqual(resumed.result.losses, full.result.losses);
+    assert.deepEqual(
+      resumed.result.metrics.map((m) => m.trainLoss),
+      full.result.metrics.map((m) => m.trainLoss),
+    );
+    assert.equal(resumed.result.finalTestAcc, full.result.finalTestAcc);
+    const x = dev.testX.slice(0, 10);
+    const a = predictLogits(full.model, x, false), b = predictLogits(resumed.model, x, false);
+    assert.deepEqual(await b.data(), await a.data());
+    tf.dispose([x, a, b]);
+    full.model.dispose();
+    resumed.model.dispose();
+  } finally {
+    dev.dispose();
+  }
+});
+
+Deno.test("a diverging run stops at the first non-finite loss and keeps the last good checkpoint", async () => {
+  const dev = await smallDevice(256, 20);
+  await using tmp = await tempDir();
+  try {
+    const cfg = { ...TINY, lr: 1e30, epochs: 3, lrPeakEpoch: 0.25 };
+    const { result, model } = await train(cfg, dev, { checkpointDir: `${tmp.path}/ckpt` });
+    model.dispose();
+    assert.equal(result.status, "diverged");
+    const d = result.divergedAt!;
+    assert.ok(!Number.isFinite(d.loss));
+    assert.equal(d.step, result.losses.length, "every loss before the bad step is kept, none after");
+    assert.ok(result.losses.every(Number.isFinite));
+    assert.equal(result.finalTestAcc, null);
+    if (d.epoch > 0) {
+      const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
+      assert.equal(ckpt.state.epoch, d.epoch);
+      ckpt.model.dispose();
+      tf.dispose(Object.values(ckpt.momentum));
+    }
+  } finally {
+    dev.dispose();
+  }
+});
+
+Deno.test("a narrow net overfits 256 images (> 90% train accuracy)", async () => {
+  const dev = await smallDevice(256, 10, 0);
+  try {
+    // No augmentation or regularisation; a fast BN momentum so the running statistics that inference uses
+    // keep up with only 8 steps an epoch.
+    const cfg: TrainConfig = {
+      ...TINY,
+      augment: { pad: 0, flip: false, cutout: 0 },
+      model: { ...TINY.model, bnMomentum: 0.5 },
+      labelSmoothing: 0,
+      weightDecay: 0,
+      epochs: 18,
+      lr: 0.4,
+      lrPeakEpoch: 2,
+      batchSize: 32,
+      syncEvery: 8,
+    };
+    const { model } = await train(cfg, dev);
+    const acc = await evaluate(model, dev.trainX, dev.trainY, { tta: false });
+    model.dispose();
+    assert.ok(acc.accuracy > 0.9, `train accuracy ${acc.accuracy}`);
+  } finally {
+    dev.dispose();
+  }
+});
