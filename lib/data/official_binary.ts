@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { allExist } from "../io/mod.ts";
 import { CHANNELS, IMAGE_BYTES, IMAGE_SIZE, type Split } from "./types.ts";
 
 /** The official binary release: where it lives and its published md5. */
@@ -14,13 +15,7 @@ const PLANE = IMAGE_SIZE * IMAGE_SIZE;
 
 /** True when `dir` holds the official `data_batch_1.bin` ... `test_batch.bin` files. */
 export async function isOfficialBinaryDir(dir: string): Promise<boolean> {
-  try {
-    await Deno.stat(join(dir, "data_batch_1.bin"));
-    await Deno.stat(join(dir, "test_batch.bin"));
-    return true;
-  } catch {
-    return false;
-  }
+  return await allExist(dir, ["data_batch_1.bin", "test_batch.bin"]);
 }
 
 /** Converts official records (label byte + CHW planes) into HWC images and labels. */

@@ -1,4 +1,5 @@
 import { inflateSync } from "node:zlib";
+import { concatBytes } from "../io/mod.ts";
 
 /** A decoded 8-bit PNG: `pixels` holds `height` rows of `width * channels` bytes, no padding. */
 export interface DecodedPng {
@@ -51,7 +52,7 @@ export function decodePng(bytes: Uint8Array, name = "PNG"): DecodedPng {
   if (width === 0 || idat.length === 0) {
     throw new Error(`${name}: no IHDR or IDAT chunk; the file is damaged`);
   }
-  const raw = new Uint8Array(inflateSync(concat(idat)));
+  const raw = new Uint8Array(inflateSync(concatBytes(idat)));
   const stride = width * channels;
   if (raw.length !== height * (stride + 1)) {
     throw new Error(
@@ -59,16 +60,6 @@ export function decodePng(bytes: Uint8Array, name = "PNG"): DecodedPng {
     );
   }
   return { width, height, channels, pixels: unfilter(raw, height, stride, channels, name) };
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
 
 /** Reverses the per-row PNG filters (None, Sub, Up, Average, Paeth) into a tightly packed pixel buffer. */

@@ -47,3 +47,18 @@ export interface Cifar10 {
   stats: ChannelStats;
   source: SourceInfo;
 }
+
+/** The first `n` images of `split` (views, no copy). */
+export function takeSplit(split: Split, n: number): Split {
+  const k = Math.min(n, split.count);
+  return { images: split.images.subarray(0, k * IMAGE_BYTES), labels: split.labels.subarray(0, k), count: k };
+}
+
+/** The first `n` images of class `label` in `split`, as HWC uint8 views. */
+export function imagesOfClass(split: Split, label: number, n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < split.count && out.length < n; i++) {
+    if (split.labels[i] === label) out.push(split.images.subarray(i * IMAGE_BYTES, (i + 1) * IMAGE_BYTES));
+  }
+  return out;
+}

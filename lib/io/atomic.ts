@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 
 let counter = 0;
 
@@ -60,4 +60,10 @@ export async function exists(path: string): Promise<boolean> {
     if (err instanceof Deno.errors.NotFound) return false;
     throw err;
   }
+}
+
+/** True when every one of `names` exists in `dir`. */
+export async function allExist(dir: string, names: string[]): Promise<boolean> {
+  for (const n of names) if (!(await exists(join(dir, n)))) return false;
+  return true;
 }

@@ -6,6 +6,8 @@ import { Celu, Scale } from "./layers.ts";
 export interface DavidNetConfig {
   /** Channel multiplier: 1 gives 64-128-256-512 channels; 1/16 gives 4-8-16-32 (tests, CPU runs). */
   width: number;
+  /** BatchNorm after every conv (the seed's net); false leaves conv -> activation, for the BN analysis. */
+  batchNorm: boolean;
   /** ReLU (the seed's net) or CELU. */
   activation: "relu" | "celu";
   /** CELU's alpha. */
@@ -23,6 +25,7 @@ export interface DavidNetConfig {
 /** The seed's DavidNet: full width, ReLU, PyTorch's BN defaults, logits x 0.125. */
 export const DAVIDNET_DEFAULTS: DavidNetConfig = {
   width: 1,
+  batchNorm: true,
   activation: "relu",
   celuAlpha: 0.075,
   bnMomentum: 0.1,
@@ -63,12 +66,14 @@ export function buildDavidNet(partial: Partial<DavidNetConfig> = {}): tf.LayersM
       kernelInitializer: torchInit(rng.nextUint32()),
       name: `${name}_conv`,
     }).apply(x) as tf.SymbolicTensor;
-    y = tf.layers.batchNormalization({
-      axis: -1,
-      momentum: 1 - cfg.bnMomentum,
-      epsilon: cfg.bnEps,
-      name: `${name}_bn`,
-    }).apply(y) as tf.SymbolicTensor;
+    if (cfg.batchNorm) {
+      y = tf.layers.batchNormalization({
+        axis: -1,
+        momentum: 1 - cfg.bnMomentum,
+        epsilon: cfg.bnEps,
+        name: `${name}_bn`,
+      }).apply(y) as tf.SymbolicTensor;
+    }
     const act = cfg.activation === "celu"
       ? new Celu({ alpha: cfg.celuAlpha, name: `${name}_celu` })
       : tf.layers.reLU({ name: `${name}_relu` });

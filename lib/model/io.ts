@@ -1,17 +1,6 @@
 import { join } from "node:path";
 import { tf } from "../backend/mod.ts";
-import { exists, replaceDirAtomic, writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
-
-function joinWeightData(data: tf.io.WeightData): Uint8Array {
-  const parts = Array.isArray(data) ? data : [data];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(new Uint8Array(p), o);
-    o += p.byteLength;
-  }
-  return out;
-}
+import { concatBytes, exists, replaceDirAtomic, writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
 
 /** Writes `model` into `dir` as tfjs's LayersModel format, `model.json` and `weights.bin`. */
 async function writeModelFiles(
@@ -20,7 +9,8 @@ async function writeModelFiles(
   metadata: Record<string, unknown>,
 ): Promise<void> {
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    const weights = joinWeightData(artifacts.weightData!);
+    const data = artifacts.weightData!;
+    const weights = concatBytes((Array.isArray(data) ? data : [data]).map((b) => new Uint8Array(b)));
     await writeFileAtomic(join(dir, "weights.bin"), weights);
     await writeJsonAtomic(join(dir, "model.json"), {
       modelTopology: artifacts.modelTopology,

@@ -10,3 +10,4 @@ export {
 } from "./davidnet.ts";
 export { Celu, Scale } from "./layers.ts";
 export { loadModel, saveModel } from "./io.ts";
+export { channelMeans, type ReceptiveField, receptiveFields } from "./analysis.ts";

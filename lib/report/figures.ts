@@ -68,3 +68,49 @@ export function lrFigure(lrs: number[]): Figure {
     },
   };
 }
+
+/** One named series of a line or bar figure. */
+export interface Series {
+  name: string;
+  x: Array<number | string>;
+  y: number[];
+}
+
+/** Lines (or lines with markers) of several series, optionally on a log x-axis. */
+export function lineFigure(
+  title: string,
+  xTitle: string,
+  yTitle: string,
+  series: Series[],
+  options: { logX?: boolean; markers?: boolean } = {},
+): Figure {
+  return {
+    data: series.map((s) => ({
+      type: "scatter",
+      mode: options.markers ? "lines+markers" : "lines",
+      name: s.name,
+      x: s.x,
+      y: s.y,
+    })),
+    layout: {
+      title: { text: title },
+      xaxis: { title: { text: xTitle }, ...(options.logX ? { type: "log" } : {}) },
+      yaxis: { title: { text: yTitle } },
+    },
+  };
+}
+
+/** Grouped bars of several series over the same categories. */
+export function barFigure(title: string, yTitle: string, series: Series[]): Figure {
+  return {
+    data: series.map((s) => ({ type: "bar", name: s.name, x: s.x, y: s.y })),
+    layout: { title: { text: title }, yaxis: { title: { text: yTitle } }, barmode: "group" },
+  };
+}
+
+/** How often each integer 0..n-1 occurs in `values`. */
+export function valueCounts(values: ArrayLike<number>, n: number): number[] {
+  const counts = new Array(n).fill(0);
+  for (let i = 0; i < values.length; i++) counts[values[i]]++;
+  return counts;
+}

@@ -1,6 +1,19 @@
 /** Reporting: per-epoch tables (arquero), plotly figures, self-contained HTML pages, the machine measured on. */
 export { type MachineInfo, machineInfo, slug } from "./machine.ts";
-export { accuracyFigure, type Figure, lossFigure, lrFigure } from "./figures.ts";
+export {
+  accuracyFigure,
+  barFigure,
+  type Figure,
+  lineFigure,
+  lossFigure,
+  lrFigure,
+  type Series,
+  valueCounts,
+} from "./figures.ts";
 export { figureDiv, plotlyJs, reportHtml, scriptJson } from "./html.ts";
 export { formatSeconds, metricsTable } from "./metrics.ts";
 export { epochLine, progressLine, progressPrinter } from "./progress.ts";
+export { encodePng, tileImages } from "./png.ts";
+export { figureSvg } from "./svg.ts";
+export { type Displayable, JUPYTER_DISPLAY, showFigure, showImages, showRows, showTable } from "./display.ts";
+export { readRunHistory, type RunHistory } from "./history.ts";

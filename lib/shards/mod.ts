@@ -13,3 +13,5 @@ export {
 export { type Manifest, readManifest, SHARD_FORMAT, type ShardEntry, shardName } from "./manifest.ts";
 export { encodeShard, writeShards, type WriteShardsOptions } from "./write.ts";
 export { readShards, readShardSplit } from "./read.ts";
+export { describeRecord, hexDump, type RecordField } from "./inspect.ts";
+export { shardReadThroughput, type ShardSpeed } from "./throughput.ts";

@@ -42,20 +42,40 @@ export function normalizeImages(
 }
 
 /**
- * Puts the first `trainCount` train images (padded by `pad`) and all test images on the device, normalised
- * with the stored statistics.
+ * Puts the first `trainCount` train images (padded by `pad`) and the first `testCount` (default: all) test
+ * images on the device, normalised with the stored statistics.
  */
 export function toDevice(
   data: { train: Split; test: Split; stats: ChannelStats },
   trainCount: number,
   pad: number,
+  testCount = data.test.count,
 ): DeviceData {
   if (trainCount < 1 || trainCount > data.train.count) {
     throw new Error(`train subset of ${trainCount} images: must be 1..${data.train.count}`);
   }
   const trainX = normalizeImages(data.train, data.stats, 0, trainCount, pad);
-  const testX = normalizeImages(data.test, data.stats);
+  const testX = normalizeImages(data.test, data.stats, 0, testCount);
   const trainY = tf.tensor1d(Int32Array.from(data.train.labels.subarray(0, trainCount)), "int32");
-  const testY = tf.tensor1d(Int32Array.from(data.test.labels), "int32");
+  const testY = tf.tensor1d(Int32Array.from(data.test.labels.subarray(0, testCount)), "int32");
   return { trainX, trainY, testX, testY, dispose: () => tf.dispose([trainX, trainY, testX, testY]) };
+}
+
+/** Undoes the normalisation of NHWC images (cropping any padding to the centre 32x32 is the caller's) into
+ * HWC uint8 images, for display. */
+export async function denormalizeImages(x: tf.Tensor4D, stats: ChannelStats): Promise<Uint8Array[]> {
+  const px = tf.tidy(() =>
+    tf.clipByValue(
+      tf.round(tf.add(tf.mul(x, stats.std.map((s) => s * 255)), stats.mean.map((m) => m * 255))),
+      0,
+      255,
+    )
+  );
+  try {
+    const all = Uint8Array.from(await px.data());
+    const per = x.shape[1] * x.shape[2] * x.shape[3];
+    return Array.from({ length: x.shape[0] }, (_, i) => all.subarray(i * per, (i + 1) * per));
+  } finally {
+    px.dispose();
+  }
 }

@@ -47,8 +47,8 @@ async function readScalars(pending: tf.Scalar[][]): Promise<[Float32Array, Float
   }
 }
 
-/** One training step on batch `step` of the epoch; returns (loss, correct) scalars that the caller disposes. */
-function trainStep(
+/** One training step on batch `step` of the epoch's draws; returns (loss, correct) scalars that the caller disposes. */
+export function trainStep(
   model: tf.LayersModel,
   sgd: NesterovSgd,
   data: DeviceData,

@@ -1,0 +1,33 @@
+import { basename, join } from "node:path";
+import { executeNotebook, installDenoKernel, listNotebooks, SCALES } from "../notebook/mod.ts";
+import type { NotebookScale } from "../notebook/mod.ts";
+import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
+
+const SPECS: FlagSpecs = {
+  scale: { type: "string", help: "notebook scale (env DAVIDNET_SCALE)", choices: SCALES },
+  out: { type: "string", help: "folder for the HTML copies", default: join("runs", "notebooks") },
+  only: { type: "string", help: "run only notebooks whose name contains this (e.g. 03)" },
+  inplace: {
+    type: "bool",
+    help: "also rewrite each notebook with its new outputs (what is committed)",
+    default: false,
+  },
+};
+
+/** `deno task notebooks`: executes every notebook on the Deno kernel and writes HTML copies to runs/notebooks/. */
+export async function notebooksCommand(args: string[]): Promise<void> {
+  const help = usage("notebooks", "Runs the teaching notebooks and writes HTML copies.", SPECS);
+  const flags = parseFlags(args, SPECS, help);
+  const scale = (flags.scale ?? Deno.env.get("DAVIDNET_SCALE") ?? "ci") as NotebookScale;
+  if (!SCALES.includes(scale)) throw new UsageError(`DAVIDNET_SCALE=${scale}: use ci or gpu`, help);
+  const all = await listNotebooks();
+  const chosen = all.filter((p) => !flags.only || basename(p).includes(flags.only as string));
+  if (chosen.length === 0) throw new UsageError(`no notebook matches --only ${flags.only}`, help);
+  await installDenoKernel();
+  for (const path of chosen) {
+    const t = performance.now();
+    if (flags.inplace) await executeNotebook(path, { scale, to: "notebook" });
+    const html = await executeNotebook(path, { scale, to: "html", outDir: flags.out as string });
+    console.log(`${basename(path)}: ${((performance.now() - t) / 1000).toFixed(0)}s -> ${html}`);
+  }
+}

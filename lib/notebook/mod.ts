@@ -1,0 +1,31 @@
+/**
+ * What the teaching notebooks share: the scale they run at. `ci` keeps each notebook to a few minutes on a
+ * 2-core machine without a GPU; `gpu` runs the real sizes.
+ */
+
+/** Notebook scales. */
+export const SCALES = ["ci", "gpu"] as const;
+/** One of {@link SCALES}. */
+export type NotebookScale = typeof SCALES[number];
+
+/** The scale from env `DAVIDNET_SCALE` (default `ci`); any other value is an error naming the choices. */
+export function notebookScale(): NotebookScale {
+  const v = Deno.env.get("DAVIDNET_SCALE") ?? "ci";
+  if (!(SCALES as readonly string[]).includes(v)) throw new Error(`DAVIDNET_SCALE=${v}: use ci or gpu`);
+  return v as NotebookScale;
+}
+
+/** Picks the settings of the current scale. */
+export function atScale<T>(settings: Record<NotebookScale, T>, scale: NotebookScale = notebookScale()): T {
+  return settings[scale];
+}
+
+export {
+  codeCells,
+  executeNotebook,
+  type ExecuteOptions,
+  installDenoKernel,
+  listNotebooks,
+  NOTEBOOK_DIR,
+  typeCheckNotebooks,
+} from "./run.ts";

@@ -1,0 +1,51 @@
+import { Buffer } from "node:buffer";
+import * as aq from "arquero";
+import type { Figure } from "./figures.ts";
+import { encodePng, tileImages } from "./png.ts";
+import { figureSvg } from "./svg.ts";
+
+/** The symbol the Deno Jupyter kernel looks for to get an object's MIME bundle. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
+/** An object the Deno kernel shows richly when it is the value of a cell (or passed to `Deno.jupyter.display`). */
+export interface Displayable {
+  [JUPYTER_DISPLAY](): Record<string, unknown>;
+}
+
+function bundle(mime: Record<string, unknown>): Displayable {
+  return { [JUPYTER_DISPLAY]: () => mime };
+}
+
+/**
+ * A plotly figure for the notebook: the `application/vnd.plotly.v1+json` bundle (interactive in JupyterLab and
+ * VS Code), a static SVG rendering as `text/html` for viewers that cannot run plotly (GitHub, nbconvert's HTML),
+ * and its title as text.
+ */
+export function showFigure(fig: Figure): Displayable {
+  const title = (fig.layout.title as { text?: string } | undefined)?.text ?? "figure";
+  return bundle({
+    "application/vnd.plotly.v1+json": fig,
+    "text/html": figureSvg(fig),
+    "text/plain": `[plot] ${title}`,
+  });
+}
+
+/** HWC uint8 32x32 images tiled in a grid, shown as a PNG. */
+export function showImages(images: Uint8Array[], cols = 10, zoom = 3): Displayable {
+  const grid = tileImages(images, cols, 32, zoom);
+  const png = encodePng(grid.pixels, grid.width, grid.height);
+  return bundle({
+    "image/png": Buffer.from(png).toString("base64"),
+    "text/plain": `[${images.length} images]`,
+  });
+}
+
+/** An arquero table as HTML (and Markdown for plain-text viewers). */
+export function showTable(table: aq.ColumnTable): Displayable {
+  return bundle({ "text/html": table.toHTML(), "text/plain": table.toMarkdown() });
+}
+
+/** Plain objects (one per row) as a table. */
+export function showRows(rows: object[]): Displayable {
+  return showTable(aq.from(rows as Record<string, unknown>[]));
+}
