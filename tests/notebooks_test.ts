@@ -6,7 +6,7 @@ import {
   listNotebooks,
   typeCheckNotebooks,
 } from "../lib/notebook/mod.ts";
-import { cifar10, tempDir } from "./helpers.ts";
+import { cifar10, runCli, tempDir } from "./helpers.ts";
 
 const notebooks = await listNotebooks();
 
@@ -60,4 +60,19 @@ Deno.test("every notebook runs end to end at scale ci, with no error cell and at
       );
     });
   }
+});
+
+Deno.test("deno task notebooks writes a self-contained HTML copy (SVG figures, PNG images inline)", async () => {
+  await cifar10();
+  await using tmp = await tempDir();
+  const res = await runCli(["notebooks", "--only", "01", "--out", tmp.path]);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /01-data\.ipynb: \d+s -> /);
+  const html = await Deno.readTextFile(`${tmp.path}/01-data.html`);
+  assert.match(html, /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(html, /data:image\/png;base64,/);
+  assert.match(html, /5000/);
+  const none = await runCli(["notebooks", "--only", "99"]);
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /no notebook matches --only 99/);
 });
