@@ -1,5 +1,6 @@
 /** Shared test fixtures: the real CIFAR-10 (loaded once per test file) and assertion helpers. */
 import { type Cifar10, loadCifar10 } from "../lib/data/mod.ts";
+import { toDevice } from "../lib/train/mod.ts";
 
 let cached: Promise<Cifar10> | undefined;
 
@@ -33,7 +34,6 @@ export async function runCli(
 
 /** Real CIFAR-10 on the device, cut to the first `trainN` train and `testN` test images (small test runs). */
 export async function smallDevice(trainN: number, testN: number, pad = 4) {
-  const { toDevice } = await import("../lib/train/mod.ts");
   const data = await cifar10();
   const test = {
     images: data.test.images.subarray(0, testN * 3072),

@@ -5,7 +5,7 @@ import { evaluate, normalizeImages, type TrainConfig } from "../train/mod.ts";
 import { tf } from "../backend/mod.ts";
 import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
 import { DEFAULT_SHARD_DIR } from "./data.ts";
-import { loadTrainingData } from "./train_data.ts";
+import { loadTestData } from "./train_data.ts";
 
 const SPECS: FlagSpecs = {
   model: { type: "string", help: "model folder of a run (runs/<time>/model)" },
@@ -29,7 +29,7 @@ export async function evalCommand(args: string[]): Promise<void> {
     );
   }
   const tta = (flags.tta as boolean | undefined) ?? (metadata.config as TrainConfig | undefined)?.tta ?? true;
-  const data = await loadTrainingData(
+  const data = await loadTestData(
     flags.shards as string,
     flags.data as string | undefined,
     (l) => console.log(l),

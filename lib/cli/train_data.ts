@@ -1,17 +1,17 @@
-import { loadCifar10 } from "../data/mod.ts";
+import { type Cifar10, loadCifar10 } from "../data/mod.ts";
 import { exists } from "../io/mod.ts";
-import { readShards, writeShards } from "../shards/mod.ts";
+import { type Manifest, readManifest, readShards, readShardSplit, writeShards } from "../shards/mod.ts";
 import { DEFAULT_SHARD_DIR } from "./data.ts";
 
 /**
- * The training data, read from shards. The default shard folder is made from CIFAR-10 (`--data`, the cache, or
- * a download) when it does not exist yet; any other folder must already hold shards.
+ * The manifest of the shard folder. The default folder is made from CIFAR-10 (`--data`, the cache, or a
+ * download) when it does not exist yet; any other folder must already hold shards.
  */
-export async function loadTrainingData(
+async function ensureShards(
   shardDir: string,
   dataDir: string | undefined,
   log: (l: string) => void,
-) {
+): Promise<Manifest> {
   const hasManifest = await exists(`${shardDir}/manifest.json`);
   if (!hasManifest && shardDir !== DEFAULT_SHARD_DIR) {
     throw new Error(
@@ -22,6 +22,16 @@ export async function loadTrainingData(
     log(`no shards in ${shardDir} yet: writing them (deno task data)`);
     await writeShards(await loadCifar10({ dataDir, log }), shardDir, { log });
   }
+  return await readManifest(shardDir);
+}
+
+/** The training data (train and test), read and verified from shards, made first when needed. */
+export async function loadTrainingData(
+  shardDir: string,
+  dataDir: string | undefined,
+  log: (l: string) => void,
+): Promise<Cifar10> {
+  await ensureShards(shardDir, dataDir, log);
   const t = performance.now();
   const data = await readShards(shardDir);
   log(
@@ -30,4 +40,10 @@ export async function loadTrainingData(
     }s`,
   );
   return data;
+}
+
+/** Only the test split (and the manifest), read and verified from shards, made first when needed. */
+export async function loadTestData(shardDir: string, dataDir: string | undefined, log: (l: string) => void) {
+  const manifest = await ensureShards(shardDir, dataDir, log);
+  return { test: await readShardSplit(shardDir, manifest, "test"), manifest };
 }
