@@ -90,6 +90,7 @@ export function configFromFlags(flags: FlagValues, help: string): TrainConfig {
       bnMomentum: v("bn-momentum", preset.model.bnMomentum),
       bnEps: v("bn-eps", preset.model.bnEps),
       logitScale: v("logit-scale", preset.model.logitScale),
+      pool: preset.model.pool,
       seed: v("seed", preset.seed),
     },
     augment: {

@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import { Rng } from "../random/mod.ts";
+import { BatchNormAct } from "./batch_norm_act.ts";
 import { Celu, Scale } from "./layers.ts";
 
 /** How to build DavidNet. */
@@ -18,6 +19,11 @@ export interface DavidNetConfig {
   bnEps: number;
   /** Multiplier of the logits. */
   logitScale: number;
+  /**
+   * Pooling: max (the seed's), or average, which with CELU makes the net smooth, so that gradients can be compared
+   * between implementations without max pooling's ties (the gradient tests).
+   */
+  pool: "max" | "avg";
   /** Seed of the weight initialisation. */
   seed: number;
 }
@@ -31,6 +37,7 @@ export const DAVIDNET_DEFAULTS: DavidNetConfig = {
   bnMomentum: 0.1,
   bnEps: 1e-5,
   logitScale: 0.125,
+  pool: "max",
   seed: 0,
 };
 
@@ -51,14 +58,15 @@ function torchInit(seed: number): ReturnType<typeof tf.initializers.varianceScal
 /**
  * Builds DavidNet: prep conv 64 -> layer1 conv 128 + maxpool 2 + residual (two conv 128) -> layer2 conv 256 +
  * maxpool 2 -> layer3 conv 512 + maxpool 2 + residual (two conv 512) -> global max pool -> linear 10 (no bias)
- * -> x logitScale. Every conv is 3x3, no bias, then BatchNorm (weight 1, bias 0), then the activation.
+ * -> x logitScale. Every conv is 3x3, no bias, then batch norm (weight 1, bias 0) with the activation fused in
+ * (layer `<block>_bn`), or without batch norm just the activation (`<block>_relu` or `<block>_celu`).
  */
 export function buildDavidNet(partial: Partial<DavidNetConfig> = {}): tf.LayersModel {
   const cfg = { ...DAVIDNET_DEFAULTS, ...partial };
   const [c0, c1, c2, c3] = channels(cfg.width);
   const rng = new Rng(cfg.seed, 0x1417);
   const convBn = (x: tf.SymbolicTensor, filters: number, name: string): tf.SymbolicTensor => {
-    let y = tf.layers.conv2d({
+    const y = tf.layers.conv2d({
       filters,
       kernelSize: 3,
       padding: "same",
@@ -67,10 +75,11 @@ export function buildDavidNet(partial: Partial<DavidNetConfig> = {}): tf.LayersM
       name: `${name}_conv`,
     }).apply(x) as tf.SymbolicTensor;
     if (cfg.batchNorm) {
-      y = tf.layers.batchNormalization({
-        axis: -1,
-        momentum: 1 - cfg.bnMomentum,
+      return new BatchNormAct({
+        momentum: cfg.bnMomentum,
         epsilon: cfg.bnEps,
+        activation: cfg.activation,
+        celuAlpha: cfg.celuAlpha,
         name: `${name}_bn`,
       }).apply(y) as tf.SymbolicTensor;
     }
@@ -80,7 +89,8 @@ export function buildDavidNet(partial: Partial<DavidNetConfig> = {}): tf.LayersM
     return act.apply(y) as tf.SymbolicTensor;
   };
   const pool = (x: tf.SymbolicTensor, name: string) =>
-    tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name }).apply(x) as tf.SymbolicTensor;
+    (cfg.pool === "max" ? tf.layers.maxPooling2d : tf.layers.averagePooling2d)({ poolSize: 2, strides: 2, name })
+      .apply(x) as tf.SymbolicTensor;
   const residual = (x: tf.SymbolicTensor, filters: number, name: string) => {
     const r = convBn(convBn(x, filters, `${name}_res1`), filters, `${name}_res2`);
     return tf.layers.add({ name: `${name}_add` }).apply([x, r]) as tf.SymbolicTensor;
@@ -91,7 +101,8 @@ export function buildDavidNet(partial: Partial<DavidNetConfig> = {}): tf.LayersM
   x = residual(pool(convBn(x, c1, "layer1"), "layer1_pool"), c1, "layer1");
   x = pool(convBn(x, c2, "layer2"), "layer2_pool");
   x = residual(pool(convBn(x, c3, "layer3"), "layer3_pool"), c3, "layer3");
-  x = tf.layers.globalMaxPooling2d({ name: "pool" }).apply(x) as tf.SymbolicTensor;
+  const globalPool = cfg.pool === "max" ? tf.layers.globalMaxPooling2d : tf.layers.globalAveragePooling2d;
+  x = globalPool({ name: "pool" }).apply(x) as tf.SymbolicTensor;
   x = tf.layers.dense({
     units: 10,
     useBias: false,
@@ -101,6 +112,13 @@ export function buildDavidNet(partial: Partial<DavidNetConfig> = {}): tf.LayersM
     .apply(x) as tf.SymbolicTensor;
   const logits = new Scale({ scale: cfg.logitScale, name: "logits" }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: "davidnet" });
+}
+
+/** The layer whose output is block `block`'s activation ("prep", "layer1", "layer1_res1", ...). */
+export function activationLayerName(model: tf.LayersModel, block: string): string {
+  const layer = model.layers.find((l) => [`${block}_bn`, `${block}_relu`, `${block}_celu`].includes(l.name));
+  if (!layer) throw new Error(`DavidNet has no block ${block}`);
+  return layer.name;
 }
 
 /** Trainable parameters (conv and linear weights, BN weight and bias); full width: 6,573,120. */

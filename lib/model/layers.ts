@@ -1,6 +1,11 @@
 import { tf } from "../backend/mod.ts";
 
-/** CELU(alpha): max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), the smooth ReLU of the bag of tricks. */
+/** CELU(alpha)(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), the smooth ReLU of the bag of tricks. */
+export function celu(x: tf.Tensor, alpha: number): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.relu(x), tf.mul(tf.sub(tf.exp(tf.div(tf.minimum(x, 0), alpha)), 1), alpha)));
+}
+
+/** The CELU activation as a layer. */
 export class Celu extends tf.layers.Layer {
   /** Registered class name (for saving and loading). */
   static className = "DavidnetCelu";
@@ -11,11 +16,7 @@ export class Celu extends tf.layers.Layer {
     this.alpha = args.alpha ?? 1;
   }
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    const x = Array.isArray(inputs) ? inputs[0] : inputs;
-    return tf.tidy(() => {
-      const neg = tf.mul(tf.sub(tf.exp(tf.div(tf.minimum(x, 0), this.alpha)), 1), this.alpha);
-      return tf.add(tf.relu(x), neg);
-    });
+    return celu(Array.isArray(inputs) ? inputs[0] : inputs, this.alpha);
   }
   override getConfig(): tf.serialization.ConfigDict {
     return { ...super.getConfig(), alpha: this.alpha };

@@ -1,5 +1,6 @@
 /** DavidNet: construction, custom layers, parameter count and layer table. */
 export {
+  activationLayerName,
   buildDavidNet,
   channels,
   countTrainableParams,
@@ -8,6 +9,7 @@ export {
   type LayerRow,
   layerTable,
 } from "./davidnet.ts";
-export { Celu, Scale } from "./layers.ts";
+export { Celu, celu, Scale } from "./layers.ts";
+export { BatchNormAct, type BatchNormActArgs } from "./batch_norm_act.ts";
 export { loadModel, saveModel } from "./io.ts";
-export { channelMeans, type ReceptiveField, receptiveFields } from "./analysis.ts";
+export { channelMeans, type ConvShape, convShapes, type ReceptiveField, receptiveFields } from "./analysis.ts";

@@ -1,4 +1,5 @@
 import { tf } from "../backend/mod.ts";
+import { fusedOnWebGpu, fusedSgdUpdate } from "../kernels/mod.ts";
 
 /**
  * SGD with (Nesterov) momentum and L2 weight decay, in PyTorch's form:
@@ -22,8 +23,20 @@ export class NesterovSgd {
     );
   }
 
-  /** Applies one update with learning rate `lr`; `grads` maps variable names to gradients. */
+  /**
+   * Applies one update with learning rate `lr`; `grads` maps variable names to gradients. With `fast` kernels on
+   * WebGPU each parameter takes one fused in-place dispatch; otherwise tfjs's elementwise ops.
+   */
   step(grads: tf.NamedTensorMap, lr: number): void {
+    if (fusedOnWebGpu()) {
+      const h = { lr, momentum: this.momentum, weightDecay: this.weightDecay, nesterov: this.nesterov };
+      for (const { name, variable: w } of this.params) {
+        const grad = grads[w.name];
+        if (!grad) throw new Error(`no gradient for ${name}`);
+        fusedSgdUpdate(w, this.#velocity.get(name)!, grad, h);
+      }
+      return;
+    }
     tf.tidy(() => {
       for (const { name, variable: w } of this.params) {
         const grad = grads[w.name];

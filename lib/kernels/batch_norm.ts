@@ -1,0 +1,313 @@
+/**
+ * Batch norm with its activation, fused, for training on WebGPU: the forward pass is three dispatches (per-chunk
+ * channel moments, their merge, normalise + scale + shift + activation) plus one in-place update of the running
+ * statistics, and the backward pass three (per-chunk sums of the gradient, their total, the input gradient) plus
+ * two slices; tfjs's own ops take about forty. Statistics are exact two-pass moments per chunk of rows, merged with
+ * Chan's formula, so they match tfjs's `moments` to float32 rounding. Loops stay below 16,000 iterations.
+ */
+import { tf } from "../backend/mod.ts";
+import { sumSplitsProgram } from "./conv_programs.ts";
+import { gpuBuffer, recordDispatch, type WebGpuProgram, webgpuBackend } from "./webgpu_backend.ts";
+
+/** Activations that can follow the normalisation. */
+export type BnActivation = "relu" | "celu" | "linear";
+
+/** The settings of one fused batch norm. */
+export interface BnActConfig {
+  /** Running statistics: running = (1 - momentum) * running + momentum * batch (PyTorch's convention). */
+  momentum: number;
+  epsilon: number;
+  activation: BnActivation;
+  celuAlpha: number;
+}
+
+/** What the kernels need of a {@link BnActConfig}. */
+type BnAttrs = Pick<BnActConfig, "activation" | "celuAlpha" | "epsilon">;
+
+const THREADS = 64;
+/** Rows per chunk are capped so that the two passes over a chunk stay below 16,000 loop iterations. */
+const MAX_CHUNK_ROWS = 8000;
+const TARGET_INVOCATIONS = 4096;
+
+interface Layout {
+  /** Rows (N * H * W) and channels. */
+  R: number;
+  C: number;
+  /** Channels per vector (4 when C % 4 == 0) and channel groups G = C / comps. */
+  comps: number;
+  G: number;
+  /** Chunks of rows and rows per chunk. */
+  S: number;
+  rows: number;
+}
+
+function layout(shape: number[]): Layout {
+  const C = shape[shape.length - 1], R = shape.reduce((a, b) => a * b, 1) / C;
+  const comps = C % 4 === 0 ? 4 : 1, G = C / comps;
+  let S = Math.min(R, Math.max(Math.ceil(TARGET_INVOCATIONS / G), Math.ceil(R / MAX_CHUNK_ROWS)));
+  const rows = Math.ceil(R / S);
+  S = Math.ceil(R / rows);
+  return { R, C, comps, G, S, rows };
+}
+
+/** The longest loop (iterations of one invocation) of the batch-norm kernels for an input of `shape`. */
+export function bnLoopIterations(shape: number[]): number {
+  const l = layout(shape);
+  return Math.max(2 * l.rows, 2 * l.S);
+}
+
+const vec = (l: Layout) => (l.comps === 4 ? "vec4<f32>" : "f32");
+
+function program(
+  name: string,
+  l: Layout,
+  inputs: string[],
+  components: number[],
+  outputShape: number[],
+  invocations: number,
+  body: string,
+): WebGpuProgram {
+  const groups = Math.ceil(invocations / THREADS), dx = Math.min(groups, 65535);
+  return {
+    variableNames: inputs,
+    outputShape,
+    shaderKey: `davidnet_bn_${name}_${l.R}_${l.C}_${l.S}`,
+    workgroupSize: [THREADS, 1, 1],
+    dispatchLayout: { x: [0], y: [1], z: [2] },
+    dispatch: [dx, Math.ceil(groups / dx), 1],
+    variableComponents: components,
+    outputComponent: l.comps,
+    getUserCode: () => `
+  const R = ${l.R}; const G = ${l.G}; const S = ${l.S}; const ROWS = ${l.rows};
+  fn main() {
+    _ = uniforms.NAN;
+    let g = (i32(workgroupId.x) + i32(workgroupId.y) * ${dx}) * ${THREADS} + i32(localIndex);
+    if (g >= ${invocations}) { return; }
+    ${body}
+  }`,
+  };
+}
+
+/** The activation's derivative, from its output y: relu 1[y > 0]; celu exp(z / alpha) = y / alpha + 1 below 0. */
+function activationGrad(a: BnActivation, alpha: number, t: string): string {
+  const one = `${t}(1.0)`;
+  if (a === "relu") return `select(${t}(0.0), ${one}, yv > ${t}(0.0))`;
+  if (a === "celu") return `select(yv / ${alpha} + ${one}, ${one}, yv > ${t}(0.0))`;
+  return one;
+}
+
+function activation(a: BnActivation, alpha: number, t: string): string {
+  if (a === "relu") return `max(z, ${t}(0.0))`;
+  if (a === "celu") return `max(z, ${t}(0.0)) + min(${t}(0.0), ${alpha} * (exp(min(z, ${t}(0.0)) / ${alpha}) - ${t}(1.0)))`;
+  return "z";
+}
+
+/** Per chunk of rows: the mean and the sum of squared deviations of every channel, [S, 2, C]. */
+function momentsProgram(l: Layout): WebGpuProgram {
+  const t = vec(l);
+  return program("moments", l, ["x"], [l.comps], [l.S, 2, l.C], l.S * l.G, `
+    let j = g / G; let q = g % G;
+    let r0 = j * ROWS; let r1 = min(R, r0 + ROWS);
+    var sum = ${t}(0.0);
+    for (var r = r0; r < r1; r++) { sum += x[r * G + q]; }
+    let mean = sum / f32(r1 - r0);
+    var m2 = ${t}(0.0);
+    for (var r = r0; r < r1; r++) { let d = x[r * G + q] - mean; m2 += d * d; }
+    result[2 * j * G + q] = mean;
+    result[(2 * j + 1) * G + q] = m2;`);
+}
+
+/** Merges the chunks (Chan et al.): the batch mean and biased variance of every channel, [2, C]. */
+function mergeProgram(l: Layout): WebGpuProgram {
+  const t = vec(l);
+  return program("merge", l, ["partial"], [l.comps], [2, l.C], l.G, `
+    var sum = ${t}(0.0);
+    for (var j = 0; j < S; j++) { sum += f32(min(R, (j + 1) * ROWS) - j * ROWS) * partial[2 * j * G + g]; }
+    let mean = sum / f32(R);
+    var m2 = ${t}(0.0);
+    for (var j = 0; j < S; j++) {
+      let d = partial[2 * j * G + g] - mean;
+      m2 += partial[(2 * j + 1) * G + g] + f32(min(R, (j + 1) * ROWS) - j * ROWS) * d * d;
+    }
+    result[g] = mean;
+    result[G + g] = m2 / f32(R);`);
+}
+
+/** y = act((x - mean) / sqrt(var + eps) * gamma + beta). */
+function applyProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
+  const t = vec(l), c = l.comps;
+  return program(`apply_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`, l, ["x", "stats", "gamma", "beta"], [
+    c,
+    c,
+    c,
+    c,
+  ], shape, l.R * l.G, `
+    let q = g % G;
+    let z = (x[g] - stats[q]) * inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon})) * gamma[q] + beta[q];
+    result[g] = ${activation(cfg.activation, cfg.celuAlpha, t)};`);
+}
+
+/** Per chunk of rows: sum of g and of g * xhat, where g = dy * act'(y), [S, 2, C]. */
+function gradSumsProgram(l: Layout, cfg: BnAttrs): WebGpuProgram {
+  const t = vec(l), c = l.comps;
+  return program(`gradsums_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`, l, ["dy", "y", "x", "stats"], [
+    c,
+    c,
+    c,
+    c,
+  ], [l.S, 2, l.C], l.S * l.G, `
+    let j = g / G; let q = g % G;
+    let mean = stats[q]; let inv = inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon}));
+    var s1 = ${t}(0.0);
+    var s2 = ${t}(0.0);
+    for (var r = j * ROWS; r < min(R, (j + 1) * ROWS); r++) {
+      let i = r * G + q; let yv = y[i];
+      let gv = dy[i] * ${activationGrad(cfg.activation, cfg.celuAlpha, t)};
+      s1 += gv;
+      s2 += gv * (x[i] - mean) * inv;
+    }
+    result[2 * j * G + q] = s1;
+    result[(2 * j + 1) * G + q] = s2;`);
+}
+
+/** dx = gamma / sqrt(var + eps) * (g - (dbeta + xhat * dgamma) / R), where dbeta = sum g, dgamma = sum g xhat. */
+function gradInputProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
+  const t = vec(l), c = l.comps;
+  const inputs = ["dy", "y", "x", "stats", "gamma", "dbeta", "dgamma"];
+  return program(`gradinput_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`, l, inputs, inputs.map(() => c), shape, l.R * l.G, `
+    let q = g % G; let yv = y[g];
+    let inv = inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon}));
+    let gv = dy[g] * ${activationGrad(cfg.activation, cfg.celuAlpha, t)};
+    let xhat = (x[g] - stats[q]) * inv;
+    result[g] = gamma[q] * inv * (gv - (dbeta[q] + xhat * dgamma[q]) / f32(R));`);
+}
+
+/** Updates the running mean and variance in place from the batch statistics [2, C], in one dispatch. */
+const EMA_SHADER = `
+@group(0) @binding(0) var<storage, read_write> mean: array<f32>;
+@group(0) @binding(1) var<storage, read_write> variance: array<f32>;
+@group(0) @binding(2) var<storage, read> stats: array<f32>;
+@group(0) @binding(3) var<uniform> momentum: vec4<f32>;
+@compute @workgroup_size(64)
+fn main(@builtin(global_invocation_id) id: vec3<u32>) {
+  let c = id.x;
+  let n = arrayLength(&mean);
+  if (c >= n) { return; }
+  let m = momentum.x;
+  mean[c] = mean[c] - (mean[c] - stats[c]) * m;
+  variance[c] = variance[c] - (variance[c] - stats[n + c]) * m;
+}`;
+const emaPipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
+
+function updateRunningStats(mean: tf.Variable, variance: tf.Variable, stats: tf.Tensor, momentum: number) {
+  const b = webgpuBackend();
+  let p = emaPipelines.get(b.device);
+  if (!p) {
+    const module = b.device.createShaderModule({ code: EMA_SHADER, label: "davidnet_bn_running_stats" });
+    p = b.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+    emaPipelines.set(b.device, p);
+  }
+  const C = mean.size;
+  const entries = [
+    { buffer: gpuBuffer(b, mean, true), size: C * 4 },
+    { buffer: gpuBuffer(b, variance, true), size: C * 4 },
+    { buffer: gpuBuffer(b, stats), size: 2 * C * 4 },
+    b.makeUniforms([{ type: "float32", data: [momentum, 0, 0, 0] }]),
+  ].map((resource, binding) => ({ binding, resource }));
+  const bindGroup = b.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
+  recordDispatch(b, p, bindGroup, [Math.ceil(C / 64), 1, 1], [mean.dataId, variance.dataId, stats.dataId]);
+}
+
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBackend; attrs?: BnAttrs };
+
+/** The fused batch-norm kernels, registered for the webgpu backend (so that tf.profile names and times them). */
+export const BN_KERNELS: tf.KernelConfig[] = [
+  {
+    kernelName: "DavidnetBnMoments",
+    backendName: "webgpu",
+    kernelFunc: (({ inputs, backend }: KernelArgs) => {
+      const b = webgpuBackend(backend), l = layout(inputs.x.shape);
+      const partial = b.runWebGPUProgram(momentsProgram(l), [inputs.x], "float32");
+      const stats = b.runWebGPUProgram(mergeProgram(l), [partial], "float32");
+      b.disposeData(partial.dataId);
+      return stats;
+    }) as unknown as tf.KernelFunc,
+  },
+  {
+    kernelName: "DavidnetBnApply",
+    backendName: "webgpu",
+    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
+      const { x, stats, gamma, beta } = inputs;
+      const p = applyProgram(layout(x.shape), attrs!, x.shape);
+      return webgpuBackend(backend).runWebGPUProgram(p, [x, stats, gamma, beta], "float32");
+    }) as unknown as tf.KernelFunc,
+  },
+  {
+    kernelName: "DavidnetBnGrad",
+    backendName: "webgpu",
+    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
+      const { dy, y, x, stats, gamma } = inputs;
+      const b = webgpuBackend(backend), l = layout(x.shape);
+      const partial = b.runWebGPUProgram(gradSumsProgram(l, attrs!), [dy, y, x, stats], "float32");
+      const [dbeta, dgamma] = [0, 1].map((row) =>
+        b.runWebGPUProgram(sumSplitsProgram([l.C], l.S, 2 * l.C, row * l.C), [partial], "float32")
+      );
+      b.disposeData(partial.dataId);
+      const dx = b.runWebGPUProgram(gradInputProgram(l, attrs!, x.shape), [dy, y, x, stats, gamma, dbeta, dgamma], "float32");
+      return [dx, dgamma, dbeta];
+    }) as unknown as tf.KernelFunc,
+  },
+];
+
+const attrsOf = (cfg: BnActConfig) =>
+  ({ activation: cfg.activation, celuAlpha: cfg.celuAlpha, epsilon: cfg.epsilon }) as unknown as tf.NamedAttrMap;
+
+/** The batch statistics [2, C] (mean, biased variance) of x over every axis but the last. */
+export function batchMoments(x: tf.Tensor): tf.Tensor2D {
+  return tf.engine().runKernel("DavidnetBnMoments", { x }) as tf.Tensor2D;
+}
+
+/**
+ * act(batchnorm(x)) in training mode with the fused kernels (webgpu backend only), differentiable with respect to
+ * x, gamma and beta; updates `movingMean` and `movingVariance` in place as a side effect.
+ */
+export function batchNormActTraining(
+  x: tf.Tensor,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  movingMean: tf.Variable,
+  movingVariance: tf.Variable,
+  cfg: BnActConfig,
+): tf.Tensor {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [xt, g, b] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
+    const stats = batchMoments(xt);
+    updateRunningStats(movingMean, movingVariance, stats, cfg.momentum);
+    const y = batchNormActApply(xt, stats, g as tf.Tensor1D, b as tf.Tensor1D, cfg);
+    save([xt, y, stats, g]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
+        const [xs, ys, st, gs] = saved;
+        return tf.engine().runKernel(
+          "DavidnetBnGrad",
+          { dy: dy as tf.Tensor, y: ys, x: xs, stats: st, gamma: gs },
+          attrsOf(cfg),
+        ) as tf.Tensor[];
+      },
+    };
+  });
+  return f(x, gamma, beta) as tf.Tensor;
+}
+
+/** act(batchnorm(x)) with given statistics [2, C] (inference: the running mean and variance), one dispatch. */
+export function batchNormActApply(
+  x: tf.Tensor,
+  stats: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  cfg: BnActConfig,
+): tf.Tensor {
+  return tf.engine().runKernel("DavidnetBnApply", { x, stats, gamma, beta }, attrsOf(cfg)) as tf.Tensor;
+}

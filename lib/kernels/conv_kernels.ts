@@ -1,0 +1,112 @@
+import { tf } from "../backend/mod.ts";
+import { directConvProgram } from "./conv_direct.ts";
+import { type ConvInfo, type ConvProduct, geometry, sumSplitsProgram, tiledConvProgram } from "./conv_programs.ts";
+import { type WebGpuBackendInternals, type WebGpuProgram, webgpuBackend } from "./webgpu_backend.ts";
+
+/** How the fast convolutions are computed: shared-memory tiles (GPUs), register-blocked direct loops (CPUs). */
+export const CONV_STRATEGIES = ["auto", "tiled", "direct"] as const;
+/** One of {@link CONV_STRATEGIES}; `auto` takes `direct` on fallback (software) adapters, `tiled` elsewhere. */
+export type ConvStrategy = typeof CONV_STRATEGIES[number];
+
+let strategy: ConvStrategy = "auto";
+
+/** Chooses how the fast convolutions are computed (`auto` by default). */
+export function useConvStrategy(s: ConvStrategy): void {
+  strategy = s;
+}
+
+/** The strategy in force on `backend`, with `auto` resolved from its adapter. */
+export function convStrategy(backend: WebGpuBackendInternals = webgpuBackend()): "tiled" | "direct" {
+  if (strategy !== "auto") return strategy;
+  const info = (backend.device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo;
+  return info?.isFallbackAdapter ? "direct" : "tiled";
+}
+
+type Attrs = Record<string, unknown>;
+/** What tfjs passes a kernel function; the registry guarantees the op's required inputs. */
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBackend; attrs?: Attrs };
+
+/** The program(s) of one product under `strategy`: the main program, its splits and its longest loop. */
+export function planConv(
+  product: ConvProduct,
+  info: ConvInfo,
+  strategy: "tiled" | "direct",
+): { program: WebGpuProgram; splits: number; loopIterations: number; strategy: "tiled" | "direct" } {
+  const direct = strategy === "direct" ? directConvProgram(product, info, geometry(info)) : null;
+  if (direct) return { ...direct, loopIterations: Math.max(direct.loopIterations, direct.splits), strategy };
+  const { program, plan } = tiledConvProgram(product, info);
+  return { program, splits: plan.splits, loopIterations: Math.max(plan.stepsPerSplit, plan.splits), strategy: "tiled" };
+}
+
+/** Runs one convolution product on the webgpu backend, summing split-K partials when there are several. */
+function runConv(backend: tf.KernelBackend, product: ConvProduct, info: ConvInfo, inputs: tf.TensorInfo[]) {
+  const b = webgpuBackend(backend);
+  const { program, splits } = planConv(product, info, convStrategy(b));
+  const out = b.runWebGPUProgram(program, inputs, "float32");
+  if (splits === 1) return out;
+  const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
+  const sum = b.runWebGPUProgram(sumSplitsProgram(filterShape, splits), [out], "float32");
+  b.disposeData(out.dataId);
+  return sum;
+}
+
+const isNhwc = (format: unknown) => format === undefined || format === "NHWC" || format === "channelsLast";
+
+/** tfjs's geometry of an NHWC convolution from the kernel's shapes and attributes. */
+export function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, dilations: unknown = 1): ConvInfo {
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number],
+    filterShape as [number, number, number, number],
+    attrs.strides as [number, number],
+    dilations as [number, number],
+    attrs.pad as "same",
+    attrs.dimRoundingMode as "round" | undefined,
+    false,
+    "channelsLast",
+  );
+}
+
+/** A kernel config whose function handles the cases it can and hands the rest to tfjs's own kernel. */
+function withFallback(
+  stock: tf.KernelConfig,
+  fast: (args: KernelArgs) => tf.TensorInfo | null,
+): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: ((args: KernelArgs) => fast(args) ?? stock.kernelFunc(args as never)) as tf.KernelFunc,
+  };
+}
+
+/**
+ * The fast convolution kernels: Conv2D and FusedConv2D (without bias or activation, as DavidNet uses them),
+ * Conv2DBackpropInput and Conv2DBackpropFilter, as tiled implicit GEMMs for NHWC float32 tensors. Other cases
+ * (NCHW, fused bias or activation, non-float32) go to tfjs's stock kernels.
+ */
+export function fastConvKernels(stock: (name: string) => tf.KernelConfig): tf.KernelConfig[] {
+  const f32 = (...ts: tf.TensorInfo[]) => ts.every((t) => t.dtype === "float32");
+  return [
+    withFallback(stock("Conv2D"), ({ inputs, backend, attrs = {} }) => {
+      const { x, filter } = inputs;
+      if (!isNhwc(attrs.dataFormat) || !f32(x, filter)) return null;
+      return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [x, filter]);
+    }),
+    withFallback(stock("FusedConv2D"), ({ inputs, backend, attrs = {} }) => {
+      const { x, filter } = inputs;
+      const plain = !inputs.bias && !inputs.preluActivationWeights &&
+        (attrs.activation === undefined || attrs.activation === "linear");
+      if (!plain || !isNhwc(attrs.dataFormat) || !f32(x, filter)) return null;
+      return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [x, filter]);
+    }),
+    withFallback(stock("Conv2DBackpropInput"), ({ inputs, backend, attrs = {} }) => {
+      const { dy, filter } = inputs;
+      if (!isNhwc(attrs.dataFormat) || !f32(dy, filter)) return null;
+      const info = convInfo(attrs.inputShape as number[], filter.shape, attrs);
+      return runConv(backend, "backpropInput", info, [dy, filter]);
+    }),
+    withFallback(stock("Conv2DBackpropFilter"), ({ inputs, backend, attrs = {} }) => {
+      const { x, dy } = inputs;
+      if (!isNhwc(attrs.dataFormat) || !f32(x, dy)) return null;
+      return runConv(backend, "backpropFilter", convInfo(x.shape, attrs.filterShape as number[], attrs), [x, dy]);
+    }),
+  ];
+}
