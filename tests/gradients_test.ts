@@ -70,7 +70,10 @@ Deno.test({
     try {
       const errors = await compare(1 / 16, 128);
       const worst = errors[0];
-      assert.ok(/^(prep|layer1)_conv/.test(worst.name) && worst.error > 0.1, JSON.stringify(errors.slice(0, 3)));
+      assert.ok(
+        /^(prep|layer1)_conv/.test(worst.name) && worst.error > 0.1,
+        JSON.stringify(errors.slice(0, 3)),
+      );
     } finally {
       useKernels("fast");
     }

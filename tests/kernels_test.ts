@@ -36,8 +36,12 @@ function distinctConvs(width: number) {
   const model = buildDavidNet({ width });
   const shapes = convShapes(model);
   model.dispose();
-  return shapes.filter((s, i) => shapes.findIndex((t) => JSON.stringify(t.input.concat(t.filter)) ===
-    JSON.stringify(s.input.concat(s.filter))) === i);
+  return shapes.filter((s, i) =>
+    shapes.findIndex((t) =>
+      JSON.stringify(t.input.concat(t.filter)) ===
+        JSON.stringify(s.input.concat(s.filter))
+    ) === i
+  );
 }
 
 /** Runs `f` with tensors made on the cpu backend, then returns to webgpu. */
@@ -51,8 +55,13 @@ async function onCpu<T>(f: () => Promise<T>): Promise<T> {
 }
 
 const bpfAttrs = (filter: number[]) =>
-  ({ strides: [1, 1], pad: "same", dataFormat: "NHWC", dimRoundingMode: undefined, filterShape: filter }) as unknown as
-    tf.NamedAttrMap;
+  ({
+    strides: [1, 1],
+    pad: "same",
+    dataFormat: "NHWC",
+    dimRoundingMode: undefined,
+    filterShape: filter,
+  }) as unknown as tf.NamedAttrMap;
 
 /** The three products on the current backend from raw arrays. */
 async function convProducts(
@@ -71,7 +80,10 @@ async function convProducts(
       const [name, f] of [
         ["forward", () => tf.conv2d(x, w, 1, "same")],
         ["backpropInput", () => tf.conv2dTranspose(dy, w, xShape as never, 1, "same")],
-        ["backpropFilter", () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, bpfAttrs(filter)) as tf.Tensor],
+        [
+          "backpropFilter",
+          () => tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, bpfAttrs(filter)) as tf.Tensor,
+        ],
       ] as const
     ) {
       if (name === "backpropFilter" && !withFilterGrad) continue;
@@ -86,11 +98,13 @@ async function convProducts(
 }
 
 Deno.test("the float64 filter-gradient reference equals tfjs's cpu kernel (stride 1 and 2, same and valid)", async () => {
-  for (const [xShape, filter, strides, pad] of [
-    [[2, 7, 7, 3], [3, 3, 3, 5], 1, "same"],
-    [[2, 8, 8, 4], [3, 3, 4, 6], 2, "same"],
-    [[1, 9, 9, 2], [3, 3, 2, 3], 2, "valid"],
-  ] as const) {
+  for (
+    const [xShape, filter, strides, pad] of [
+      [[2, 7, 7, 3], [3, 3, 3, 5], 1, "same"],
+      [[2, 8, 8, 4], [3, 3, 4, 6], 2, "same"],
+      [[1, 9, 9, 2], [3, 3, 2, 3], 2, "valid"],
+    ] as const
+  ) {
     const info = tf.backend_util.computeConv2DInfo(xShape as never, filter as never, strides, 1, pad);
     const xs = uniform(xShape.reduce((a: number, b) => a * b, 1), 1);
     const dys = uniform(info.outShape.reduce((a, b) => a * b, 1), 2);
@@ -101,8 +115,16 @@ Deno.test("the float64 filter-gradient reference equals tfjs's cpu kernel (strid
       }, { ...bpfAttrs(filter as never), strides: [strides, strides], pad } as never) as tf.Tensor;
       return await t.data();
     });
-    const ref = conv2dBackpropFilterF64(xs, dys, { xShape: [...xShape], filterShape: [...filter], strides, pad });
-    assert.ok(relativeError(ref, cpu) < 1e-6, `${xShape} ${filter} s${strides} ${pad}: ${relativeError(ref, cpu)}`);
+    const ref = conv2dBackpropFilterF64(xs, dys, {
+      xShape: [...xShape],
+      filterShape: [...filter],
+      strides,
+      pad,
+    });
+    assert.ok(
+      relativeError(ref, cpu) < 1e-6,
+      `${xShape} ${filter} s${strides} ${pad}: ${relativeError(ref, cpu)}`,
+    );
   }
 });
 
@@ -114,7 +136,10 @@ Deno.test("no fast kernel loops 60,000 times in one invocation at any DavidNet s
         for (const product of ["forward", "backpropInput", "backpropFilter"] as const) {
           for (const strategy of ["tiled", "direct"] as const) {
             const { loopIterations } = planConv(product, info, strategy);
-            assert.ok(loopIterations < 60000, `${s.layer} ${product} ${strategy} batch ${batch}: ${loopIterations}`);
+            assert.ok(
+              loopIterations < 60000,
+              `${s.layer} ${product} ${strategy} batch ${batch}: ${loopIterations}`,
+            );
           }
         }
         const bn = bnLoopIterations([batch, s.input[0], s.input[1], s.filter[3]]);
@@ -169,7 +194,8 @@ async function bnStep(shape: number[], activation: "relu" | "celu", seed: number
     layer.apply(tf.zeros([1, ...shape.slice(1)]), { training: false });
     layer.setWeights([tf.tensor1d(gammas), tf.tensor1d(betas), tf.zeros([C]), tf.ones([C])]);
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const f = (input: tf.Tensor) => tf.sum(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, dy)) as tf.Scalar;
+    const f = (input: tf.Tensor) =>
+      tf.sum(tf.mul(layer.apply(input, { training: true }) as tf.Tensor, dy)) as tf.Scalar;
     const { grads } = tf.variableGrads(() => f(x), vars);
     const dx = tf.grad(f)(x);
     const y = layer.apply(x, { training: true }) as tf.Tensor;
@@ -181,7 +207,10 @@ async function bnStep(shape: number[], activation: "relu" | "celu", seed: number
       dx: await read(dx),
       dgamma: await read(grads[vars[0].name]),
       dbeta: await read(grads[vars[1].name]),
-      running: Float32Array.from([...await read(layer.getWeights()[2]), ...await read(layer.getWeights()[3])]),
+      running: Float32Array.from([
+        ...await read(layer.getWeights()[2]),
+        ...await read(layer.getWeights()[3]),
+      ]),
     };
     tf.dispose([y, inference, dx, ...Object.values(grads)]);
     return out;

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
-import { buildDavidNet, Celu, channels, countTrainableParams, layerTable } from "../lib/model/mod.ts";
+import {
+  activationLayerName,
+  buildDavidNet,
+  Celu,
+  channels,
+  countTrainableParams,
+  layerTable,
+} from "../lib/model/mod.ts";
 
 await initBackend("webgpu", () => {});
 
@@ -10,7 +17,8 @@ Deno.test("full DavidNet: 6,573,120 trainable parameters, the seed's layer shape
     assert.equal(countTrainableParams(model), 6_573_120);
     const table = layerTable(model);
     const shape = (name: string) => table.find((r) => r.layer === name)?.output;
-    assert.equal(shape("prep_relu"), "[N,32,32,64]");
+    assert.equal(shape("prep_bn"), "[N,32,32,64]");
+    assert.equal(table.filter((r) => r.kind === "DavidnetBatchNormAct").length, 8);
     assert.equal(shape("layer1_pool"), "[N,16,16,128]");
     assert.equal(shape("layer1_add"), "[N,16,16,128]");
     assert.equal(shape("layer2_pool"), "[N,8,8,256]");
@@ -56,6 +64,10 @@ Deno.test("CELU(alpha) matches its formula; a CELU net builds", async () => {
   (await y.data()).forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `${v} vs ${want[i]}`));
   tf.dispose([x, y]);
   const m = buildDavidNet({ width: 1 / 16, activation: "celu" });
-  assert.ok(layerTable(m).some((r) => r.kind === "DavidnetCelu"));
+  assert.equal((m.getLayer("prep_bn").getConfig() as { activation: string }).activation, "celu");
   m.dispose();
+  const noBn = buildDavidNet({ width: 1 / 16, activation: "celu", batchNorm: false });
+  assert.equal(layerTable(noBn).filter((r) => r.kind === "DavidnetCelu").length, 8);
+  assert.equal(activationLayerName(noBn, "layer2"), "layer2_celu");
+  noBn.dispose();
 });

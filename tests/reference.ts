@@ -25,10 +25,21 @@ export interface ConvGeometry {
 }
 
 /** dw[r, s, ci, co] = sum over n, oy, ox of x[n, oy*stride + r - pt, ox*stride + s - pl, ci] dy[n, oy, ox, co], in float64. */
-export function conv2dBackpropFilterF64(x: ArrayLike<number>, dy: ArrayLike<number>, g: ConvGeometry): Float64Array {
+export function conv2dBackpropFilterF64(
+  x: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  g: ConvGeometry,
+): Float64Array {
   const info = tf.backend_util.computeConv2DInfo(g.xShape, g.filterShape, g.strides, 1, g.pad);
-  const { batchSize: N, inHeight: H, inWidth: W, inChannels: CI, outHeight: OH, outWidth: OW, outChannels: CO } =
-    info;
+  const {
+    batchSize: N,
+    inHeight: H,
+    inWidth: W,
+    inChannels: CI,
+    outHeight: OH,
+    outWidth: OW,
+    outChannels: CO,
+  } = info;
   const [KH, KW] = [info.filterHeight, info.filterWidth];
   const dw = new Float64Array(KH * KW * CI * CO);
   const row = new Float64Array(CO);
@@ -65,9 +76,17 @@ export async function onCpuWithReferenceFilterGrad<T>(f: () => Promise<T>): Prom
   tf.unregisterKernel("Conv2DBackpropFilter", "cpu");
   tf.registerKernel({
     ...stock,
-    kernelFunc: (({ inputs, backend, attrs }: { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBackend; attrs: Record<string, unknown> }) => {
+    kernelFunc: ((
+      { inputs, backend, attrs }: {
+        inputs: Record<string, tf.TensorInfo>;
+        backend: tf.KernelBackend;
+        attrs: Record<string, unknown>;
+      },
+    ) => {
       const { x, dy } = inputs;
-      if (attrs.dataFormat !== "NHWC" || attrs.dimRoundingMode !== undefined) throw new Error("reference: NHWC only");
+      if (attrs.dataFormat !== "NHWC" || attrs.dimRoundingMode !== undefined) {
+        throw new Error("reference: NHWC only");
+      }
       const read = (t: tf.TensorInfo) => backend.readSync(t.dataId) as Float32Array;
       const strides = attrs.strides as [number, number];
       if (strides[0] !== strides[1]) throw new Error("reference: square strides only");
@@ -77,7 +96,9 @@ export async function onCpuWithReferenceFilterGrad<T>(f: () => Promise<T>): Prom
         strides: strides[0],
         pad: attrs.pad as "same",
       });
-      return (backend as unknown as { makeTensorInfo(s: number[], d: string, v: Float32Array): tf.TensorInfo })
+      return (backend as unknown as {
+        makeTensorInfo(s: number[], d: string, v: Float32Array): tf.TensorInfo;
+      })
         .makeTensorInfo(attrs.filterShape as number[], "float32", Float32Array.from(dw));
     }) as unknown as tf.KernelFunc,
   });

@@ -3,7 +3,9 @@ import { fileURLToPath } from "node:url";
 import { writeJsonAtomic } from "../io/mod.ts";
 import { machineInfo, slug } from "../report/machine.ts";
 import { type FlagSpecs, parseFlags, usage } from "./args.ts";
-import { BACKEND_CHOICES, type BackendChoice } from "../backend/mod.ts";
+import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
+import { KERNEL_MODES, type KernelMode } from "../kernels/mod.ts";
+import { benchKernels } from "./bench_kernels.ts";
 import { type PresetName, PRESETS } from "../train/mod.ts";
 import { benchData } from "./bench_data.ts";
 import { benchTrain } from "./bench_train.ts";
@@ -13,7 +15,11 @@ import { DEFAULT_SHARD_DIR } from "./data.ts";
 export const BENCH_DIR: string = fileURLToPath(new URL("../../bench/results/", import.meta.url));
 
 const SPECS: FlagSpecs = {
-  only: { type: "string", help: "run one part only (default: both)", choices: ["data", "train"] },
+  only: {
+    type: "string",
+    help: "run one part only (default: data and train)",
+    choices: ["data", "train", "kernels"],
+  },
   reps: { type: "int", help: "repetitions of each data measurement", default: 3, min: 1, max: 100 },
   preset: {
     type: "string",
@@ -22,6 +28,26 @@ const SPECS: FlagSpecs = {
     default: "davidnet24",
   },
   runs: { type: "int", help: "training seeds", default: 1, min: 1 },
+  kernels: {
+    type: "string",
+    help: "WebGPU kernels of the training runs",
+    choices: KERNEL_MODES,
+    default: "fast",
+  },
+  batch: {
+    type: "int",
+    help: "kernels: batch of the full-width shapes and training step",
+    default: 32,
+    min: 1,
+    max: 4096,
+  },
+  "kernel-reps": {
+    type: "int",
+    help: "kernels: timings per measurement (median)",
+    default: 3,
+    min: 1,
+    max: 100,
+  },
   profile: { type: "bool", help: "profile one training step (kernel times by op)", default: true },
   backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
   shards: { type: "string", help: "shard folder to train from", default: DEFAULT_SHARD_DIR },
@@ -46,6 +72,21 @@ export async function benchCommand(args: string[]): Promise<void> {
   const dataDir = (flags.data as string | undefined) ?? Deno.env.get("CIFAR10_DIR");
   const date = new Date().toISOString().slice(0, 10);
   const command = `deno task bench ${args.join(" ")}`.trim();
+  if (flags.only === "kernels") {
+    const backend = await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
+    const r = await benchKernels(backend, flags.batch as number, flags["kernel-reps"] as number);
+    const path = join(flags.out as string, `${date}-kernels-b${r.batch}-${slug(backend.adapter)}.json`);
+    await writeJsonAtomic(path, {
+      date: new Date().toISOString(),
+      command,
+      machine,
+      backend,
+      versions: { deno: machine.deno, tfjs: machine.tfjs },
+      ...r,
+    });
+    console.log(`wrote ${path}`);
+    return;
+  }
   if (flags.only !== "train") {
     const data = await benchData(flags.reps as number, dataDir);
     const summary = {
@@ -72,6 +113,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       flags.shards as string,
       dataDir,
       flags.profile as boolean,
+      flags.kernels as KernelMode,
     );
     const accs = r.runs.map((x) => x.finalTestAcc ?? NaN);
     const epochS = r.runs.flatMap((x) => x.epochSeconds);
@@ -92,10 +134,15 @@ export async function benchCommand(args: string[]): Promise<void> {
         } img/s, ` +
         `time to 94%: ${JSON.stringify(summary.timeTo94)} on ${r.backend.adapter}`,
     );
-    if (r.kernels.length) {
-      const total = r.kernels.reduce((a, k) => a + k.ms, 0);
-      console.log("kernel time of one training step, top 8:");
-      for (const k of r.kernels.slice(0, 8)) {
+    if (r.step) {
+      const total = r.step.profile.reduce((a, k) => a + k.ms, 0);
+      console.log(
+        `one training step (${r.step.kernels} kernels): ${
+          r.step.seconds.toFixed(3)
+        } s, ${r.step.dispatches} ` +
+          "dispatches; kernel time, top 8:",
+      );
+      for (const k of r.step.profile.slice(0, 8)) {
         console.log(
           `  ${k.kernel.padEnd(28)} ${k.calls.toString().padStart(4)} calls ${
             k.ms.toFixed(1).padStart(9)
@@ -103,7 +150,8 @@ export async function benchCommand(args: string[]): Promise<void> {
         );
       }
     }
-    const path = join(flags.out as string, `${date}-${preset}-${slug(r.backend.adapter)}.json`);
+    const tag = r.config.kernels.mode === "fast" ? "" : `-${r.config.kernels.mode}`;
+    const path = join(flags.out as string, `${date}-${preset}${tag}-${slug(r.backend.adapter)}.json`);
     await writeJsonAtomic(path, {
       date: new Date().toISOString(),
       command,
@@ -113,7 +161,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       config: r.config,
       summary,
       runs: r.runs,
-      kernels: r.kernels,
+      step: r.step,
     });
     console.log(`wrote ${path}`);
   }

@@ -1,14 +1,7 @@
-import { type BackendChoice, type BackendInfo, initBackend, tf } from "../backend/mod.ts";
-import { augmentBatch, drawEpoch, uploadDraws } from "../augment/mod.ts";
-import { buildDavidNet } from "../model/mod.ts";
-import {
-  type PresetName,
-  PRESETS,
-  smoothedCrossEntropy,
-  toDevice,
-  train,
-  type TrainConfig,
-} from "../train/mod.ts";
+import { type BackendChoice, type BackendInfo, initBackend } from "../backend/mod.ts";
+import { measureStep, type StepMeasurement } from "../bench/mod.ts";
+import type { KernelMode } from "../kernels/mod.ts";
+import { type PresetName, PRESETS, toDevice, train, type TrainConfig } from "../train/mod.ts";
 import { progressPrinter } from "../report/mod.ts";
 import { loadTrainingData } from "./train_data.ts";
 
@@ -20,59 +13,7 @@ export interface TrainBenchRun {
   trainSeconds: number;
   finalTestAcc: number | null;
   timeTo94: number | null;
-}
-
-/** Kernel time of one training step, by kernel name (from `tf.profile`). */
-export interface KernelShare {
-  kernel: string;
-  calls: number;
-  ms: number;
-}
-
-/**
- * Profiles one training step (after a warm-up step) and sums the kernel times by kernel name, largest first.
- * On WebGPU the times come from timestamp queries when the adapter has them; otherwise tfjs reports wall time.
- */
-export async function profileStep(
-  cfg: TrainConfig,
-  device: ReturnType<typeof toDevice>,
-): Promise<KernelShare[]> {
-  const model = buildDavidNet({ ...cfg.model, seed: cfg.seed });
-  const draws = uploadDraws(
-    drawEpoch(device.trainX.shape[0], cfg.augment, cfg.seed, 0),
-    device.trainX.shape[1],
-  );
-  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const step = () =>
-    tf.tidy(() => {
-      const x = augmentBatch(device.trainX, draws, 0, cfg.batchSize, cfg.augment);
-      const y = tf.gather(device.trainY, draws.order.slice(0, cfg.batchSize)) as tf.Tensor1D;
-      const { value, grads } = tf.variableGrads(
-        () => smoothedCrossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y, cfg.labelSmoothing),
-        vars,
-      );
-      return [value, ...Object.values(grads)];
-    });
-  try {
-    tf.dispose(step());
-    const info = await tf.profile(async () => {
-      const out = step();
-      await out[0].data();
-      tf.dispose(out);
-    });
-    const by = new Map<string, KernelShare>();
-    for (const k of info.kernels) {
-      const e = by.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0 };
-      e.calls++;
-      const t = await k.kernelTimeMs;
-      e.ms += typeof t === "number" ? t : 0;
-      by.set(k.name, e);
-    }
-    return [...by.values()].sort((a, b) => b.ms - a.ms);
-  } finally {
-    tf.dispose([draws.order, draws.boxes, draws.cut]);
-    model.dispose();
-  }
+  compileSeconds: number;
 }
 
 /** Trains `preset` for `seeds` seeds (0, 1, ...) and measures each run; returns the runs and the backend. */
@@ -83,9 +24,12 @@ export async function benchTrain(
   shards: string,
   dataDir: string | undefined,
   profile: boolean,
-): Promise<{ backend: BackendInfo; config: TrainConfig; runs: TrainBenchRun[]; kernels: KernelShare[] }> {
+  kernels: KernelMode,
+): Promise<
+  { backend: BackendInfo; config: TrainConfig; runs: TrainBenchRun[]; step: StepMeasurement | null }
+> {
   const backend = await initBackend(backendChoice, (l) => console.log(l));
-  const base = PRESETS[preset];
+  const base: TrainConfig = { ...PRESETS[preset], kernels: { ...PRESETS[preset].kernels, mode: kernels } };
   const data = await loadTrainingData(shards, dataDir, (l) => console.log(l));
   const device = toDevice(data, base.trainSubset, base.augment.pad);
   try {
@@ -107,11 +51,12 @@ export async function benchTrain(
         trainSeconds: result.trainSeconds,
         finalTestAcc: result.finalTestAcc,
         timeTo94: result.timeTo94,
+        compileSeconds: result.compileSeconds,
       });
     }
     // Profiled after the timed runs: tfjs's profiler switches on WebGPU timestamp queries, which slow what follows.
-    const kernels = profile ? await profileStep(base, device) : [];
-    return { backend, config: base, runs, kernels };
+    const step = profile ? await measureStep(base, device, kernels, 3) : null;
+    return { backend, config: base, runs, step };
   } finally {
     device.dispose();
   }

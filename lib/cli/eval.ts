@@ -1,4 +1,5 @@
 import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
+import { KERNEL_MODES, type KernelMode, useKernels } from "../kernels/mod.ts";
 import type { ChannelStats } from "../data/mod.ts";
 import { loadModel } from "../model/mod.ts";
 import { evaluate, normalizeImages, type TrainConfig } from "../train/mod.ts";
@@ -11,6 +12,7 @@ const SPECS: FlagSpecs = {
   model: { type: "string", help: "model folder of a run (runs/<time>/model)" },
   tta: { type: "bool", help: "flip test-time augmentation [as the run was trained]" },
   backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
+  kernels: { type: "string", help: "WebGPU kernels", choices: KERNEL_MODES, default: "fast" },
   shards: { type: "string", help: "shard folder holding the test set", default: DEFAULT_SHARD_DIR },
   data: { type: "string", help: "CIFAR-10 source folder, used to make the shards when they are missing" },
 };
@@ -21,6 +23,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, SPECS, help);
   if (!flags.model) throw new UsageError("--model DIR is required", help);
   await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
+  useKernels(flags.kernels as KernelMode);
   const { model, metadata } = await loadModel(flags.model as string);
   const stats = metadata.stats as ChannelStats | undefined;
   if (!stats) {

@@ -14,9 +14,12 @@ export interface RunSummary {
   timeTo94Seconds: number | null;
   trainSeconds: number;
   wallSeconds: number;
+  /** The warm-up step before the clock (shader compilation). */
+  compileSeconds: number;
   epochsDone: number;
   backend: string;
   adapter: string;
+  kernels: TrainConfig["kernels"];
   params: number;
   divergedAt: TrainResult["divergedAt"] | null;
 }
@@ -35,9 +38,11 @@ export function summarize(
     timeTo94Seconds: r.timeTo94,
     trainSeconds: r.trainSeconds,
     wallSeconds: r.wallSeconds,
+    compileSeconds: r.compileSeconds,
     epochsDone: r.metrics.length,
     backend: backend.name,
     adapter: backend.adapter,
+    kernels: cfg.kernels,
     params,
     divergedAt: r.divergedAt ?? null,
   };

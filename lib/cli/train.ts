@@ -70,9 +70,10 @@ async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: bo
       const t94 = result.timeTo94 === null ? "not reached" : formatSeconds(result.timeTo94);
       console.log(
         `test accuracy ${(100 * result.finalTestAcc!).toFixed(2)}% | time to 94%: ${t94} | training ` +
-          `${formatSeconds(result.trainSeconds)} (wall ${
-            formatSeconds(result.wallSeconds)
-          }) | ${ctx.backend.adapter}`,
+          `${formatSeconds(result.trainSeconds)} (warm-up ${
+            formatSeconds(result.compileSeconds)
+          } off the clock, ` +
+          `wall ${formatSeconds(result.wallSeconds)}) | ${cfg.kernels.mode} kernels | ${ctx.backend.adapter}`,
       );
     }
     console.log(

@@ -1,4 +1,5 @@
 import { BACKEND_CHOICES } from "../backend/mod.ts";
+import { CONV_STRATEGIES, type ConvStrategy, KERNEL_MODES, type KernelMode } from "../kernels/mod.ts";
 import { SCHEDULE_NAMES, type ScheduleName } from "../schedule/mod.ts";
 import { DAVIDNET24, type PresetName, PRESETS, type TrainConfig } from "../train/mod.ts";
 import { type FlagSpecs, type FlagValues, UsageError } from "./args.ts";
@@ -46,6 +47,17 @@ export const HYPER_SPECS: FlagSpecs = {
   "eval-every": { type: "int", help: `test every N epochs, 0 = last only [${d.evalEvery}]`, min: 0 },
   "sync-every": { type: "int", help: `read losses back every N steps [${d.syncEvery}]`, min: 1 },
   seed: { type: "int", help: `random seed [${d.seed}]`, min: 0, max: 2 ** 31 - 1 },
+  kernels: {
+    type: "string",
+    help: `WebGPU kernels: davidnet's fused ones or tfjs's own [${d.kernels.mode}]`,
+    choices: KERNEL_MODES,
+  },
+  conv: {
+    type: "string",
+    help:
+      `fast convolutions: shared-memory tiles (GPUs), direct loops (CPU adapters), auto by adapter [${d.kernels.conv}]`,
+    choices: CONV_STRATEGIES,
+  },
 };
 
 /** Flags of `deno task train`. */
@@ -112,6 +124,10 @@ export function configFromFlags(flags: FlagValues, help: string): TrainConfig {
     evalEvery: v("eval-every", preset.evalEvery),
     syncEvery: v("sync-every", preset.syncEvery),
     seed: v("seed", preset.seed),
+    kernels: {
+      mode: v<KernelMode>("kernels", preset.kernels.mode),
+      conv: v<ConvStrategy>("conv", preset.kernels.conv),
+    },
   };
   if (cfg.batchSize > cfg.trainSubset) {
     throw new UsageError(

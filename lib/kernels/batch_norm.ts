@@ -7,7 +7,7 @@
  */
 import { tf } from "../backend/mod.ts";
 import { sumSplitsProgram } from "./conv_programs.ts";
-import { gpuBuffer, recordDispatch, type WebGpuProgram, webgpuBackend } from "./webgpu_backend.ts";
+import { gpuBuffer, recordDispatch, webgpuBackend, type WebGpuProgram } from "./webgpu_backend.ts";
 
 /** Activations that can follow the normalisation. */
 export type BnActivation = "relu" | "celu" | "linear";
@@ -98,14 +98,23 @@ function activationGrad(a: BnActivation, alpha: number, t: string): string {
 
 function activation(a: BnActivation, alpha: number, t: string): string {
   if (a === "relu") return `max(z, ${t}(0.0))`;
-  if (a === "celu") return `max(z, ${t}(0.0)) + min(${t}(0.0), ${alpha} * (exp(min(z, ${t}(0.0)) / ${alpha}) - ${t}(1.0)))`;
+  if (a === "celu") {
+    return `max(z, ${t}(0.0)) + min(${t}(0.0), ${alpha} * (exp(min(z, ${t}(0.0)) / ${alpha}) - ${t}(1.0)))`;
+  }
   return "z";
 }
 
 /** Per chunk of rows: the mean and the sum of squared deviations of every channel, [S, 2, C]. */
 function momentsProgram(l: Layout): WebGpuProgram {
   const t = vec(l);
-  return program("moments", l, ["x"], [l.comps], [l.S, 2, l.C], l.S * l.G, `
+  return program(
+    "moments",
+    l,
+    ["x"],
+    [l.comps],
+    [l.S, 2, l.C],
+    l.S * l.G,
+    `
     let j = g / G; let q = g % G;
     let r0 = j * ROWS; let r1 = min(R, r0 + ROWS);
     var sum = ${t}(0.0);
@@ -114,13 +123,21 @@ function momentsProgram(l: Layout): WebGpuProgram {
     var m2 = ${t}(0.0);
     for (var r = r0; r < r1; r++) { let d = x[r * G + q] - mean; m2 += d * d; }
     result[2 * j * G + q] = mean;
-    result[(2 * j + 1) * G + q] = m2;`);
+    result[(2 * j + 1) * G + q] = m2;`,
+  );
 }
 
 /** Merges the chunks (Chan et al.): the batch mean and biased variance of every channel, [2, C]. */
 function mergeProgram(l: Layout): WebGpuProgram {
   const t = vec(l);
-  return program("merge", l, ["partial"], [l.comps], [2, l.C], l.G, `
+  return program(
+    "merge",
+    l,
+    ["partial"],
+    [l.comps],
+    [2, l.C],
+    l.G,
+    `
     var sum = ${t}(0.0);
     for (var j = 0; j < S; j++) { sum += f32(min(R, (j + 1) * ROWS) - j * ROWS) * partial[2 * j * G + g]; }
     let mean = sum / f32(R);
@@ -130,32 +147,48 @@ function mergeProgram(l: Layout): WebGpuProgram {
       m2 += partial[(2 * j + 1) * G + g] + f32(min(R, (j + 1) * ROWS) - j * ROWS) * d * d;
     }
     result[g] = mean;
-    result[G + g] = m2 / f32(R);`);
+    result[G + g] = m2 / f32(R);`,
+  );
 }
 
 /** y = act((x - mean) / sqrt(var + eps) * gamma + beta). */
 function applyProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
   const t = vec(l), c = l.comps;
-  return program(`apply_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`, l, ["x", "stats", "gamma", "beta"], [
-    c,
-    c,
-    c,
-    c,
-  ], shape, l.R * l.G, `
+  return program(
+    `apply_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`,
+    l,
+    ["x", "stats", "gamma", "beta"],
+    [
+      c,
+      c,
+      c,
+      c,
+    ],
+    shape,
+    l.R * l.G,
+    `
     let q = g % G;
     let z = (x[g] - stats[q]) * inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon})) * gamma[q] + beta[q];
-    result[g] = ${activation(cfg.activation, cfg.celuAlpha, t)};`);
+    result[g] = ${activation(cfg.activation, cfg.celuAlpha, t)};`,
+  );
 }
 
 /** Per chunk of rows: sum of g and of g * xhat, where g = dy * act'(y), [S, 2, C]. */
 function gradSumsProgram(l: Layout, cfg: BnAttrs): WebGpuProgram {
   const t = vec(l), c = l.comps;
-  return program(`gradsums_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`, l, ["dy", "y", "x", "stats"], [
-    c,
-    c,
-    c,
-    c,
-  ], [l.S, 2, l.C], l.S * l.G, `
+  return program(
+    `gradsums_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`,
+    l,
+    ["dy", "y", "x", "stats"],
+    [
+      c,
+      c,
+      c,
+      c,
+    ],
+    [l.S, 2, l.C],
+    l.S * l.G,
+    `
     let j = g / G; let q = g % G;
     let mean = stats[q]; let inv = inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon}));
     var s1 = ${t}(0.0);
@@ -167,19 +200,28 @@ function gradSumsProgram(l: Layout, cfg: BnAttrs): WebGpuProgram {
       s2 += gv * (x[i] - mean) * inv;
     }
     result[2 * j * G + q] = s1;
-    result[(2 * j + 1) * G + q] = s2;`);
+    result[(2 * j + 1) * G + q] = s2;`,
+  );
 }
 
 /** dx = gamma / sqrt(var + eps) * (g - (dbeta + xhat * dgamma) / R), where dbeta = sum g, dgamma = sum g xhat. */
 function gradInputProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
   const t = vec(l), c = l.comps;
   const inputs = ["dy", "y", "x", "stats", "gamma", "dbeta", "dgamma"];
-  return program(`gradinput_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`, l, inputs, inputs.map(() => c), shape, l.R * l.G, `
+  return program(
+    `gradinput_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`,
+    l,
+    inputs,
+    inputs.map(() => c),
+    shape,
+    l.R * l.G,
+    `
     let q = g % G; let yv = y[g];
     let inv = inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon}));
     let gv = dy[g] * ${activationGrad(cfg.activation, cfg.celuAlpha, t)};
     let xhat = (x[g] - stats[q]) * inv;
-    result[g] = gamma[q] * inv * (gv - (dbeta[q] + xhat * dgamma[q]) / f32(R));`);
+    result[g] = gamma[q] * inv * (gv - (dbeta[q] + xhat * dgamma[q]) / f32(R));`,
+  );
 }
 
 /** Updates the running mean and variance in place from the batch statistics [2, C], in one dispatch. */
@@ -253,14 +295,26 @@ export const BN_KERNELS: tf.KernelConfig[] = [
         b.runWebGPUProgram(sumSplitsProgram([l.C], l.S, 2 * l.C, row * l.C), [partial], "float32")
       );
       b.disposeData(partial.dataId);
-      const dx = b.runWebGPUProgram(gradInputProgram(l, attrs!, x.shape), [dy, y, x, stats, gamma, dbeta, dgamma], "float32");
+      const dx = b.runWebGPUProgram(gradInputProgram(l, attrs!, x.shape), [
+        dy,
+        y,
+        x,
+        stats,
+        gamma,
+        dbeta,
+        dgamma,
+      ], "float32");
       return [dx, dgamma, dbeta];
     }) as unknown as tf.KernelFunc,
   },
 ];
 
 const attrsOf = (cfg: BnActConfig) =>
-  ({ activation: cfg.activation, celuAlpha: cfg.celuAlpha, epsilon: cfg.epsilon }) as unknown as tf.NamedAttrMap;
+  ({
+    activation: cfg.activation,
+    celuAlpha: cfg.celuAlpha,
+    epsilon: cfg.epsilon,
+  }) as unknown as tf.NamedAttrMap;
 
 /** The batch statistics [2, C] (mean, biased variance) of x over every axis but the last. */
 export function batchMoments(x: tf.Tensor): tf.Tensor2D {

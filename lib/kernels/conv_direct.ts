@@ -25,10 +25,10 @@ export interface DirectPlan {
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
 /** Linear invocation index over a dispatch folded into x and y, and the dispatch for `total` invocations. */
-function flatDispatch(total: number, splits = 1) {
+function flatDispatch(total: number) {
   const groups = Math.ceil(total / THREADS), dx = Math.min(groups, 65535);
   return {
-    dispatch: [dx, Math.ceil(groups / dx), splits] as [number, number, number],
+    dispatch: [dx, Math.ceil(groups / dx), 1] as [number, number, number],
     index: `(i32(workgroupId.x) + i32(workgroupId.y) * ${dx}) * ${THREADS} + i32(localIndex)`,
   };
 }
@@ -52,7 +52,8 @@ function forwardCode(c: ConvInfo, RN: number, total: number, index: string): str
       range(J).map((j) =>
         `{ let w0 = ${w("c4 * 4", j)}; let w1 = ${w("c4 * 4 + 1", j)}; let w2 = ${w("c4 * 4 + 2", j)}; ` +
         `let w3 = ${w("c4 * 4 + 3", j)}; ` +
-        range(4).map((i) => `acc${i}_${j} += a${i}.x * w0 + a${i}.y * w1 + a${i}.z * w2 + a${i}.w * w3;`).join(" ") +
+        range(4).map((i) => `acc${i}_${j} += a${i}.x * w0 + a${i}.y * w1 + a${i}.z * w2 + a${i}.w * w3;`)
+          .join(" ") +
         " }"
       ).join("\n          ")
     }
@@ -60,12 +61,16 @@ function forwardCode(c: ConvInfo, RN: number, total: number, index: string): str
     : `for (var ci = 0; ci < CI; ci++) {
           ${range(4).map((i) => `let a${i} = select(0.0, x[xb${i} + ci], ok${i});`).join(" ")}
           ${
-      range(J).map((j) => `{ let wv = ${w("ci", j)}; ${range(4).map((i) => `acc${i}_${j} += a${i} * wv;`).join(" ")} }`)
+      range(J).map((j) =>
+        `{ let wv = ${w("ci", j)}; ${range(4).map((i) => `acc${i}_${j} += a${i} * wv;`).join(" ")} }`
+      )
         .join(" ")
     }
         }`;
   const stores = range(4).flatMap((i) =>
-    range(J).map((j) => `if (ox0 + ${i} < OW) { result[((row * OW + ox0 + ${i}) * CO + co0) / 4 + ${j}] = acc${i}_${j}; }`)
+    range(J).map((j) =>
+      `if (ox0 + ${i} < OW) { result[((row * OW + ox0 + ${i}) * CO + co0) / 4 + ${j}] = acc${i}_${j}; }`
+    )
   ).join("\n    ");
   return `
   fn main() {
@@ -102,7 +107,10 @@ function backpropInputCode(c: ConvInfo, RN: number, total: number, index: string
     `let db${i} = select(0, ((n * OH + oy) * OW + ox${i}) * CO, ok${i});`
   ).join("\n        ");
   // Weight w[r, s, ci, co] of input channel ci0 + q: with co fastest, a vec4 over 4 output channels.
-  const wIndex = (q: number, co: string) => `min(((r * KW + s) * CI + ci0 + ${q}) * CO + ${co}, ${c.filterHeight * c.filterWidth * c.inChannels * c.outChannels - 1})`;
+  const wIndex = (q: number, co: string) =>
+    `min(((r * KW + s) * CI + ci0 + ${q}) * CO + ${co}, ${
+      c.filterHeight * c.filterWidth * c.inChannels * c.outChannels - 1
+    })`;
   const live = (q: number) => (masked ? `ci0 + ${q} < CI` : "true");
   const inner = vecOut
     ? `for (var c4 = 0; c4 < CO / 4; c4++) {
@@ -110,7 +118,9 @@ function backpropInputCode(c: ConvInfo, RN: number, total: number, index: string
           ${
       range(J).map((j) =>
         `{ ${
-          range(4).map((q) => `let w${q} = select(vec4<f32>(0.0), W_[${wIndex(4 * j + q, "c4 * 4")} / 4], ${live(4 * j + q)});`)
+          range(4).map((q) =>
+            `let w${q} = select(vec4<f32>(0.0), W_[${wIndex(4 * j + q, "c4 * 4")} / 4], ${live(4 * j + q)});`
+          )
             .join(" ")
         } ` +
         range(4).map((i) =>
@@ -132,11 +142,15 @@ function backpropInputCode(c: ConvInfo, RN: number, total: number, index: string
   const stores = masked
     ? range(4).flatMap((i) =>
       range(4).map((q) =>
-        `if (ix0 + ${i} < W && ${live(q)}) { result[(row * W + ix0 + ${i}) * CI + ci0 + ${q}] = acc${i}_0[${q}]; }`
+        `if (ix0 + ${i} < W && ${
+          live(q)
+        }) { result[(row * W + ix0 + ${i}) * CI + ci0 + ${q}] = acc${i}_0[${q}]; }`
       )
     ).join("\n    ")
     : range(4).flatMap((i) =>
-      range(J).map((j) => `if (ix0 + ${i} < W) { result[((row * W + ix0 + ${i}) * CI + ci0) / 4 + ${j}] = acc${i}_${j}; }`)
+      range(J).map((j) =>
+        `if (ix0 + ${i} < W) { result[((row * W + ix0 + ${i}) * CI + ci0) / 4 + ${j}] = acc${i}_${j}; }`
+      )
     ).join("\n    ");
   return `
   fn main() {
@@ -161,7 +175,14 @@ function backpropInputCode(c: ConvInfo, RN: number, total: number, index: string
 }
 
 /** Partial dw[(r, s, ci), co] over `rows` output rows, for 4 neighbouring filter taps/channels and RN outputs. */
-function backpropFilterCode(c: ConvInfo, RN: number, perSplit: number, rows: number, index: string): string {
+function backpropFilterCode(
+  c: ConvInfo,
+  RN: number,
+  perSplit: number,
+  splits: number,
+  rows: number,
+  index: string,
+): string {
   const J = RN / 4, P = c.filterHeight * c.filterWidth * c.inChannels, CG = c.outChannels / RN;
   // With CI % 4 == 0 the 4 neighbouring p share their tap (r, s), and x is read as one vec4 over ci.
   const vecIn = c.inChannels % 4 === 0;
@@ -190,14 +211,16 @@ function backpropFilterCode(c: ConvInfo, RN: number, perSplit: number, rows: num
     }
       }`;
   const stores = range(4).flatMap((i) =>
-    range(J).map((j) => `if (p${i} < ${P}) { result[((split * ${P} + p${i}) * CO + co0) / 4 + ${j}] = acc${i}_${j}; }`)
+    range(J).map((j) =>
+      `if (p${i} < ${P}) { result[((split * ${P} + p${i}) * CO + co0) / 4 + ${j}] = acc${i}_${j}; }`
+    )
   ).join("\n    ");
   return `
   fn main() {
     _ = uniforms.NAN;
-    let g = ${index};
-    let split = i32(workgroupId.z);
-    if (g >= ${perSplit}) { return; }
+    let flat = ${index};
+    if (flat >= ${perSplit * splits}) { return; }
+    let split = flat / ${perSplit}; let g = flat % ${perSplit};
     let cg = g % ${CG}; let pg = g / ${CG};
     let co0 = cg * ${RN};
     ${decode}
@@ -234,7 +257,7 @@ export function directConvProgram(product: ConvProduct, c: ConvInfo, geometry: s
     const wanted = Math.min(rowsTotal, 4096, Math.ceil(TARGET_INVOCATIONS / perSplit));
     const rows = Math.ceil(rowsTotal / Math.max(wanted, Math.ceil(rowsTotal / maxRows)));
     const splits = Math.ceil(rowsTotal / rows);
-    const { dispatch, index } = flatDispatch(perSplit, splits);
+    const { dispatch, index } = flatDispatch(perSplit * splits);
     return {
       splits,
       loopIterations: rows * (c.outWidth + 1) + rows,
@@ -245,7 +268,7 @@ export function directConvProgram(product: ConvProduct, c: ConvInfo, geometry: s
         outputShape: [splits * c.filterHeight, c.filterWidth, c.inChannels, c.outChannels],
         dispatchLayout: layout,
         dispatch,
-        getUserCode: () => `${geometry}\n${backpropFilterCode(c, RN, perSplit, rows, index)}`,
+        getUserCode: () => `${geometry}\n${backpropFilterCode(c, RN, perSplit, splits, rows, index)}`,
       },
     };
   }

@@ -1,7 +1,13 @@
 import { tf } from "../backend/mod.ts";
 import { directConvProgram } from "./conv_direct.ts";
-import { type ConvInfo, type ConvProduct, geometry, sumSplitsProgram, tiledConvProgram } from "./conv_programs.ts";
-import { type WebGpuBackendInternals, type WebGpuProgram, webgpuBackend } from "./webgpu_backend.ts";
+import {
+  type ConvInfo,
+  type ConvProduct,
+  geometry,
+  sumSplitsProgram,
+  tiledConvProgram,
+} from "./conv_programs.ts";
+import { webgpuBackend, type WebGpuBackendInternals, type WebGpuProgram } from "./webgpu_backend.ts";
 
 /** How the fast convolutions are computed: shared-memory tiles (GPUs), register-blocked direct loops (CPUs). */
 export const CONV_STRATEGIES = ["auto", "tiled", "direct"] as const;
@@ -13,6 +19,11 @@ let strategy: ConvStrategy = "auto";
 /** Chooses how the fast convolutions are computed (`auto` by default). */
 export function useConvStrategy(s: ConvStrategy): void {
   strategy = s;
+}
+
+/** The strategy as set (`auto` unresolved). */
+export function convStrategySetting(): ConvStrategy {
+  return strategy;
 }
 
 /** The strategy in force on `backend`, with `auto` resolved from its adapter. */
@@ -35,7 +46,12 @@ export function planConv(
   const direct = strategy === "direct" ? directConvProgram(product, info, geometry(info)) : null;
   if (direct) return { ...direct, loopIterations: Math.max(direct.loopIterations, direct.splits), strategy };
   const { program, plan } = tiledConvProgram(product, info);
-  return { program, splits: plan.splits, loopIterations: Math.max(plan.stepsPerSplit, plan.splits), strategy: "tiled" };
+  return {
+    program,
+    splits: plan.splits,
+    loopIterations: Math.max(plan.stepsPerSplit, plan.splits),
+    strategy: "tiled",
+  };
 }
 
 /** Runs one convolution product on the webgpu backend, summing split-K partials when there are several. */
@@ -53,7 +69,12 @@ function runConv(backend: tf.KernelBackend, product: ConvProduct, info: ConvInfo
 const isNhwc = (format: unknown) => format === undefined || format === "NHWC" || format === "channelsLast";
 
 /** tfjs's geometry of an NHWC convolution from the kernel's shapes and attributes. */
-export function convInfo(xShape: number[], filterShape: number[], attrs: Attrs, dilations: unknown = 1): ConvInfo {
+export function convInfo(
+  xShape: number[],
+  filterShape: number[],
+  attrs: Attrs,
+  dilations: unknown = 1,
+): ConvInfo {
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number],
     filterShape as [number, number, number, number],
@@ -88,14 +109,20 @@ export function fastConvKernels(stock: (name: string) => tf.KernelConfig): tf.Ke
     withFallback(stock("Conv2D"), ({ inputs, backend, attrs = {} }) => {
       const { x, filter } = inputs;
       if (!isNhwc(attrs.dataFormat) || !f32(x, filter)) return null;
-      return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [x, filter]);
+      return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [
+        x,
+        filter,
+      ]);
     }),
     withFallback(stock("FusedConv2D"), ({ inputs, backend, attrs = {} }) => {
       const { x, filter } = inputs;
       const plain = !inputs.bias && !inputs.preluActivationWeights &&
         (attrs.activation === undefined || attrs.activation === "linear");
       if (!plain || !isNhwc(attrs.dataFormat) || !f32(x, filter)) return null;
-      return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [x, filter]);
+      return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [
+        x,
+        filter,
+      ]);
     }),
     withFallback(stock("Conv2DBackpropInput"), ({ inputs, backend, attrs = {} }) => {
       const { dy, filter } = inputs;
@@ -106,7 +133,10 @@ export function fastConvKernels(stock: (name: string) => tf.KernelConfig): tf.Ke
     withFallback(stock("Conv2DBackpropFilter"), ({ inputs, backend, attrs = {} }) => {
       const { x, dy } = inputs;
       if (!isNhwc(attrs.dataFormat) || !f32(x, dy)) return null;
-      return runConv(backend, "backpropFilter", convInfo(x.shape, attrs.filterShape as number[], attrs), [x, dy]);
+      return runConv(backend, "backpropFilter", convInfo(x.shape, attrs.filterShape as number[], attrs), [
+        x,
+        dy,
+      ]);
     }),
   ];
 }

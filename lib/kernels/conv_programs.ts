@@ -1,5 +1,5 @@
 import type { tf } from "../backend/mod.ts";
-import { type GemmPlan, gemmShader, planGemm, type GemmProblem } from "./implicit_gemm.ts";
+import { type GemmPlan, type GemmProblem, gemmShader, planGemm } from "./implicit_gemm.ts";
 import type { WebGpuProgram } from "./webgpu_backend.ts";
 
 /** The geometry of one NHWC convolution (what tfjs's `computeConv2DInfo` reports), dilation included. */
@@ -89,12 +89,33 @@ export function convProblem(product: ConvProduct, c: ConvInfo): GemmProblem {
   const pixelsIn = c.batchSize * c.inHeight * c.inWidth, pixelsOut = c.batchSize * c.outHeight * c.outWidth;
   const taps = c.filterHeight * c.filterWidth;
   if (product === "forward") {
-    return { M: pixelsOut, N: c.outChannels, K: taps * c.inChannels, aContiguous: "k", bContiguous: "n", splitK: false };
+    return {
+      M: pixelsOut,
+      N: c.outChannels,
+      K: taps * c.inChannels,
+      aContiguous: "k",
+      bContiguous: "n",
+      splitK: false,
+    };
   }
   if (product === "backpropInput") {
-    return { M: pixelsIn, N: c.inChannels, K: taps * c.outChannels, aContiguous: "k", bContiguous: "k", splitK: false };
+    return {
+      M: pixelsIn,
+      N: c.inChannels,
+      K: taps * c.outChannels,
+      aContiguous: "k",
+      bContiguous: "k",
+      splitK: false,
+    };
   }
-  return { M: taps * c.inChannels, N: c.outChannels, K: pixelsOut, aContiguous: "m", bContiguous: "n", splitK: true };
+  return {
+    M: taps * c.inChannels,
+    N: c.outChannels,
+    K: pixelsOut,
+    aContiguous: "m",
+    bContiguous: "n",
+    splitK: true,
+  };
 }
 
 /** Names of the inputs, in the order the kernel passes them. */
@@ -108,7 +129,10 @@ const INPUTS: Record<ConvProduct, string[]> = {
  * The tiled program of one product at one geometry (workgroup tiles in shared memory, for GPUs); `plan.splits`
  * partial results for backpropFilter.
  */
-export function tiledConvProgram(product: ConvProduct, c: ConvInfo): { program: WebGpuProgram; plan: GemmPlan } {
+export function tiledConvProgram(
+  product: ConvProduct,
+  c: ConvInfo,
+): { program: WebGpuProgram; plan: GemmPlan } {
   const problem = convProblem(product, c);
   const plan = planGemm(problem);
   const outputShape = product === "forward"
@@ -151,7 +175,12 @@ export function tiledConvProgram(product: ConvProduct, c: ConvInfo): { program: 
  * Sums `splits` partial results: result[i] = sum over s of partials[s * stride + offset + i] for i < size (the
  * split-K filter gradients: stride = size, offset 0; batch-norm sums: one row of [splits, 2, C]).
  */
-export function sumSplitsProgram(outputShape: number[], splits: number, stride?: number, offset = 0): WebGpuProgram {
+export function sumSplitsProgram(
+  outputShape: number[],
+  splits: number,
+  stride?: number,
+  offset = 0,
+): WebGpuProgram {
   const size = outputShape.reduce((a, b) => a * b, 1);
   const threads = 256;
   const groups = Math.ceil(size / threads);

@@ -66,8 +66,19 @@ export function planGemm(p: GemmProblem): GemmPlan {
   splits = Math.ceil(kSteps / stepsPerSplit);
   const tiles = mTiles * nTiles;
   const dx = Math.min(tiles, MAX_DISPATCH), dy = Math.ceil(tiles / dx);
-  if (dy > MAX_DISPATCH || splits > MAX_DISPATCH) throw new Error(`product too large to dispatch: ${tiles} tiles`);
-  return { TM, TN, threads: (TM / 4) * (TN / 4), splits, stepsPerSplit, mTiles, nTiles, dispatch: [dx, dy, splits] };
+  if (dy > MAX_DISPATCH || splits > MAX_DISPATCH) {
+    throw new Error(`product too large to dispatch: ${tiles} tiles`);
+  }
+  return {
+    TM,
+    TN,
+    threads: (TM / 4) * (TN / 4),
+    splits,
+    stepsPerSplit,
+    mTiles,
+    nTiles,
+    dispatch: [dx, dy, splits],
+  };
 }
 
 /** Unrolled loads of one operand tile into workgroup memory `dst` (row-major [TK][width]). */
@@ -84,7 +95,11 @@ function tileLoads(
     const e = `(t + ${j * threads})`;
     const kk = kFastest ? `${e} % ${TK}` : `${e} / ${width}`;
     const oi = kFastest ? `${e} / ${TK}` : `${e} % ${width}`;
-    lines.push(`{ let kk = ${kk}; let oi = ${oi}; ${dst}[kk * ${width} + oi] = ${load(`${outer0} + oi`, "k0 + kk")}; }`);
+    lines.push(
+      `{ let kk = ${kk}; let oi = ${oi}; ${dst}[kk * ${width} + oi] = ${
+        load(`${outer0} + oi`, "k0 + kk")
+      }; }`,
+    );
   }
   return lines.join("\n    ");
 }

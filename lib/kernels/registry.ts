@@ -8,7 +8,12 @@ export const KERNEL_MODES = ["stock", "fast"] as const;
 export type KernelMode = typeof KERNEL_MODES[number];
 
 /** The webgpu kernels that `fast` replaces. */
-export const REPLACED_KERNELS = ["Conv2D", "FusedConv2D", "Conv2DBackpropInput", "Conv2DBackpropFilter"] as const;
+export const REPLACED_KERNELS = [
+  "Conv2D",
+  "FusedConv2D",
+  "Conv2DBackpropInput",
+  "Conv2DBackpropFilter",
+] as const;
 
 const stock = new Map<string, tf.KernelConfig>();
 for (const name of REPLACED_KERNELS) {

@@ -46,7 +46,12 @@ export interface SgdHyper {
  * Updates `weight` and `velocity` in place from `grad` with one dispatch on the webgpu backend (instead of about
  * six elementwise kernels and two new tensors per parameter).
  */
-export function fusedSgdUpdate(weight: tf.Variable, velocity: tf.Variable, grad: tf.Tensor, h: SgdHyper): void {
+export function fusedSgdUpdate(
+  weight: tf.Variable,
+  velocity: tf.Variable,
+  grad: tf.Tensor,
+  h: SgdHyper,
+): void {
   const b = webgpuBackend();
   const n = weight.size;
   if (velocity.size !== n || grad.size !== n) throw new Error(`SGD update of ${weight.name}: sizes differ`);
@@ -63,5 +68,9 @@ export function fusedSgdUpdate(weight: tf.Variable, velocity: tf.Variable, grad:
     ) => ({ binding: i, resource })),
   });
   const groups = Math.ceil(n / 256), dx = Math.min(groups, 65535);
-  recordDispatch(b, p, bindGroup, [dx, Math.ceil(groups / dx), 1], [weight.dataId, velocity.dataId, grad.dataId]);
+  recordDispatch(b, p, bindGroup, [dx, Math.ceil(groups / dx), 1], [
+    weight.dataId,
+    velocity.dataId,
+    grad.dataId,
+  ]);
 }

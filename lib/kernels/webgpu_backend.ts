@@ -77,7 +77,9 @@ export function webgpuBackend(backend: tf.KernelBackend = tf.backend()): WebGpuB
   const missing = REQUIRED.filter((k) => b[k] === undefined);
   if (missing.length) {
     throw new Error(
-      `the davidnet kernels need tfjs-backend-webgpu 4.22's WebGPUBackend; this backend lacks ${missing.join(", ")}`,
+      `the davidnet kernels need tfjs-backend-webgpu 4.22's WebGPUBackend; this backend lacks ${
+        missing.join(", ")
+      }`,
     );
   }
   return backend as unknown as WebGpuBackendInternals;
@@ -121,4 +123,14 @@ export function gpuBuffer(backend: WebGpuBackendInternals, t: tf.Tensor, exclusi
   const data = backend.tensorMap.get(t.dataId);
   if (exclusive) data.values = null;
   return data.resource!;
+}
+
+/** Submits everything tfjs has recorded and waits until the device has finished it. */
+export async function syncDevice(backend: WebGpuBackendInternals = webgpuBackend()): Promise<void> {
+  if (backend.computePassEncoder) {
+    backend.computePassEncoder.end();
+    backend.computePassEncoder = null;
+  }
+  if (backend.commandEncoder) backend.submitQueue();
+  await backend.queue.onSubmittedWorkDone();
 }

@@ -1,5 +1,5 @@
 import { tf } from "../backend/mod.ts";
-import { type BnActivation, batchNormActApply, batchNormActTraining, fusedOnWebGpu } from "../kernels/mod.ts";
+import { batchNormActApply, batchNormActTraining, type BnActivation, fusedOnWebGpu } from "../kernels/mod.ts";
 import { celu } from "./layers.ts";
 
 /** Settings of {@link BatchNormAct}. */
@@ -27,7 +27,12 @@ export class BatchNormAct extends tf.layers.Layer {
   /** Builds the layer (its weights are made when it first sees an input shape). */
   constructor(args: BatchNormActArgs) {
     super({ name: args.name });
-    this.cfg = { momentum: args.momentum, epsilon: args.epsilon, activation: args.activation, celuAlpha: args.celuAlpha };
+    this.cfg = {
+      momentum: args.momentum,
+      epsilon: args.epsilon,
+      activation: args.activation,
+      celuAlpha: args.celuAlpha,
+    };
   }
 
   override build(inputShape: tf.Shape | tf.Shape[]): void {
@@ -52,7 +57,9 @@ export class BatchNormAct extends tf.layers.Layer {
     const training = kwargs.training ?? false;
     if (fusedOnWebGpu()) {
       if (training) return batchNormActTraining(x, gamma, beta, mean, variance, this.cfg);
-      return tf.tidy(() => batchNormActApply(x, tf.stack([mean, variance]) as tf.Tensor2D, gamma, beta, this.cfg));
+      return tf.tidy(() =>
+        batchNormActApply(x, tf.stack([mean, variance]) as tf.Tensor2D, gamma, beta, this.cfg)
+      );
     }
     return tf.tidy(() => {
       if (!training) return this.#activate(tf.batchNorm(x, mean, variance, beta, gamma, this.cfg.epsilon));

@@ -89,7 +89,11 @@ export function buildDavidNet(partial: Partial<DavidNetConfig> = {}): tf.LayersM
     return act.apply(y) as tf.SymbolicTensor;
   };
   const pool = (x: tf.SymbolicTensor, name: string) =>
-    (cfg.pool === "max" ? tf.layers.maxPooling2d : tf.layers.averagePooling2d)({ poolSize: 2, strides: 2, name })
+    (cfg.pool === "max" ? tf.layers.maxPooling2d : tf.layers.averagePooling2d)({
+      poolSize: 2,
+      strides: 2,
+      name,
+    })
       .apply(x) as tf.SymbolicTensor;
   const residual = (x: tf.SymbolicTensor, filters: number, name: string) => {
     const r = convBn(convBn(x, filters, `${name}_res1`), filters, `${name}_res2`);

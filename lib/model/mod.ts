@@ -12,4 +12,10 @@ export {
 export { Celu, celu, Scale } from "./layers.ts";
 export { BatchNormAct, type BatchNormActArgs } from "./batch_norm_act.ts";
 export { loadModel, saveModel } from "./io.ts";
-export { channelMeans, type ConvShape, convShapes, type ReceptiveField, receptiveFields } from "./analysis.ts";
+export {
+  channelMeans,
+  type ConvShape,
+  convShapes,
+  type ReceptiveField,
+  receptiveFields,
+} from "./analysis.ts";

@@ -20,6 +20,7 @@ export const DAVIDNET24: TrainConfig = {
   evalEvery: 1,
   syncEvery: 8,
   seed: 0,
+  kernels: { mode: "fast", conv: "auto" }, // davidnet's WebGPU kernels (lib/kernels); "stock" for tfjs's own
 };
 
 /**

@@ -1,5 +1,6 @@
 import { augmentBatch, drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { tf } from "../backend/mod.ts";
+import { convStrategySetting, kernelMode, useConvStrategy, useKernels } from "../kernels/mod.ts";
 import { buildDavidNet } from "../model/mod.ts";
 import { makeSchedule } from "../schedule/mod.ts";
 import { saveCheckpoint, type TrainState } from "./checkpoint.ts";
@@ -73,21 +74,60 @@ export function trainStep(
 }
 
 /**
+ * One training step of a throwaway copy of the net, synchronised: compiles every shader and pipeline that the
+ * training steps need, so that the clock measures training only. Returns its seconds.
+ */
+export async function warmUp(cfg: TrainConfig, data: DeviceData): Promise<number> {
+  const t0 = performance.now();
+  const model = buildDavidNet({ ...cfg.model, seed: cfg.seed });
+  const sgd = new NesterovSgd(namedParams(model), cfg.momentum, cfg.weightDecay, cfg.nesterov);
+  const draws = uploadDraws(drawEpoch(data.trainX.shape[0], cfg.augment, cfg.seed, 0), data.trainX.shape[1]);
+  try {
+    const out = trainStep(model, sgd, data, draws, cfg, 0, cfg.lr);
+    await readScalars([out]);
+  } finally {
+    tf.dispose([draws.order, draws.boxes, draws.cut]);
+    sgd.dispose();
+    model.dispose();
+  }
+  return (performance.now() - t0) / 1000;
+}
+
+/**
  * Trains DavidNet on the device-resident data: per epoch, all augmentation randomness is drawn at once from
  * (seed, epoch) and applied batched on the device; SGD with Nesterov momentum follows the schedule per step;
- * losses are read back every `syncEvery` steps (to check for NaN and report progress). Training time is
- * device-synchronised and excludes evaluation and checkpointing. Returns the result and the trained model
- * (the caller disposes it).
+ * losses are read back every `syncEvery` steps (to check for NaN and report progress). The timing rules: a warm-up
+ * step (shader compilation) runs first, off the clock, and is reported as `compileSeconds`; the clock covers each
+ * epoch's random draws, augmentation and steps, synchronised with the device; evaluation and checkpoints are off
+ * it. Runs with `cfg.kernels` (restoring the previous kernels at the end). Returns the result and the trained
+ * model (the caller disposes it).
  */
 export async function train(
   cfg: TrainConfig,
   data: DeviceData,
   options: TrainOptions = {},
 ): Promise<{ result: TrainResult; model: tf.LayersModel }> {
+  const previous = { mode: kernelMode(), conv: convStrategySetting() };
+  useKernels(cfg.kernels.mode);
+  useConvStrategy(cfg.kernels.conv);
+  try {
+    return await trainWithKernels(cfg, data, options);
+  } finally {
+    useKernels(previous.mode);
+    useConvStrategy(previous.conv);
+  }
+}
+
+async function trainWithKernels(
+  cfg: TrainConfig,
+  data: DeviceData,
+  options: TrainOptions,
+): Promise<{ result: TrainResult; model: tf.LayersModel }> {
   const wallStart = performance.now();
   const n = data.trainX.shape[0];
   const stepsPerEpoch = Math.floor(n / cfg.batchSize);
   if (stepsPerEpoch < 1) throw new Error(`batch size ${cfg.batchSize} exceeds the ${n} training images`);
+  const compileSeconds = await warmUp(cfg, data);
   const model = options.resume?.model ?? buildDavidNet({ ...cfg.model, seed: cfg.seed });
   const sgd = new NesterovSgd(namedParams(model), cfg.momentum, cfg.weightDecay, cfg.nesterov);
   if (options.resume) sgd.setState(options.resume.momentum);
@@ -115,9 +155,9 @@ export async function train(
   try {
     epochs: while (state.epoch < cfg.epochs) {
       const epoch = state.epoch;
+      let t0 = performance.now();
       const draws = uploadDraws(drawEpoch(n, cfg.augment, cfg.seed, epoch), data.trainX.shape[1]);
       const pending: tf.Scalar[][] = [];
-      let t0 = performance.now();
       try {
         for (let step = state.step; step < stepsPerEpoch; step++) {
           pending.push(trainStep(model, sgd, data, draws, cfg, step, lrAt(epoch * stepsPerEpoch + step)));
@@ -206,6 +246,7 @@ export async function train(
       timeTo94: reached ? reached.totalSeconds : null,
       trainSeconds: state.trainSeconds + state.partial.seconds,
       wallSeconds: (performance.now() - wallStart) / 1000,
+      compileSeconds,
       divergedAt,
     },
   };

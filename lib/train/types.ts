@@ -1,5 +1,6 @@
 import type { AugmentConfig } from "../augment/mod.ts";
 import type { DavidNetConfig } from "../model/mod.ts";
+import type { ConvStrategy, KernelMode } from "../kernels/mod.ts";
 import type { ScheduleName } from "../schedule/mod.ts";
 
 /** Every hyperparameter of a training run. */
@@ -27,6 +28,8 @@ export interface TrainConfig {
   /** Read losses back from the device every N steps (NaN check, progress line). */
   syncEvery: number;
   seed: number;
+  /** Which WebGPU kernels compute the run: davidnet's (`fast`) or tfjs's (`stock`), and how convolutions are tiled. */
+  kernels: { mode: KernelMode; conv: ConvStrategy };
 }
 
 /** What one finished epoch measured. */
@@ -74,6 +77,8 @@ export interface TrainResult {
   timeTo94: number | null;
   trainSeconds: number;
   wallSeconds: number;
+  /** Seconds of the warm-up step (shader compilation, pipeline creation) run before the clock starts. */
+  compileSeconds: number;
   /** Where the loss first became NaN or infinite, when it did. */
   divergedAt?: { step: number; epoch: number; loss: number };
 }

@@ -1,0 +1,64 @@
+import { tf } from "../backend/mod.ts";
+import { syncDevice } from "../kernels/mod.ts";
+
+/** How a time was taken: GPU timestamp queries around each program, or the wall clock around a synchronised run. */
+export type TimingMethod = "timestamp" | "wall";
+
+/** True when the webgpu device can time programs with timestamp queries. */
+export function hasTimestamps(): boolean {
+  const b = tf.backend() as unknown as { device?: GPUDevice };
+  return Boolean(b.device?.features.has("timestamp-query"));
+}
+
+/**
+ * Milliseconds that `f`'s device work takes: the sum of tfjs's per-program timestamp queries where the adapter has
+ * them (`f`'s raw dispatches outside tfjs's programs are then not counted, so pass `wallOnly` for those), else the
+ * wall clock from a synchronised start to a synchronised end.
+ */
+export async function timeOnDevice(
+  f: () => void,
+  wallOnly = false,
+): Promise<{ ms: number; method: TimingMethod }> {
+  if (hasTimestamps() && !wallOnly) {
+    const t = await tf.time(f);
+    if (typeof t.kernelMs === "number") return { ms: t.kernelMs, method: "timestamp" };
+  }
+  await syncDevice();
+  const t0 = performance.now();
+  f();
+  await syncDevice();
+  return { ms: performance.now() - t0, method: "wall" };
+}
+
+/** The median of `reps` timings of `f`, after one untimed run (shader compilation). */
+export async function medianTime(
+  f: () => void,
+  reps: number,
+  wallOnly = false,
+): Promise<{ ms: number; method: TimingMethod }> {
+  f();
+  await syncDevice();
+  const times: { ms: number; method: TimingMethod }[] = [];
+  for (let i = 0; i < reps; i++) times.push(await timeOnDevice(f, wallOnly));
+  times.sort((a, b) => a.ms - b.ms);
+  return times[Math.floor(reps / 2)];
+}
+
+/** Runs `f` and counts the compute dispatches it records for the device queue (tfjs's programs and raw ones). */
+export async function countDispatches(f: () => void): Promise<number> {
+  const proto = GPUComputePassEncoder.prototype;
+  const original = proto.dispatchWorkgroups;
+  let count = 0;
+  proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, ...args: [number, number?, number?]) {
+    count++;
+    return original.apply(this, args);
+  };
+  try {
+    await syncDevice();
+    f();
+    await syncDevice();
+  } finally {
+    proto.dispatchWorkgroups = original;
+  }
+  return count;
+}

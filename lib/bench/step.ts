@@ -1,0 +1,99 @@
+import { tf } from "../backend/mod.ts";
+import { drawEpoch, uploadDraws } from "../augment/mod.ts";
+import { type KernelMode, kernelMode, syncDevice, useKernels } from "../kernels/mod.ts";
+import { buildDavidNet } from "../model/mod.ts";
+import { Rng } from "../random/mod.ts";
+import { type DeviceData, NesterovSgd, type TrainConfig, trainStep } from "../train/mod.ts";
+import { countDispatches } from "./device_timing.ts";
+
+/** One kernel's share of a profiled training step. */
+export interface KernelShare {
+  kernel: string;
+  calls: number;
+  ms: number;
+}
+
+/** A full training step (augmentation, forward, backward, SGD) measured with one kernel mode. */
+export interface StepMeasurement {
+  kernels: KernelMode;
+  /** Median wall seconds of a synchronised step, after a warm-up step. */
+  seconds: number;
+  /** Compute dispatches recorded for the device queue in one step. */
+  dispatches: number;
+  /** Kernel times of one step by kernel name (tf.profile; timestamp queries where the adapter has them). */
+  profile: KernelShare[];
+}
+
+/** Random images (already "normalised") and labels on the device, padded like the training set. */
+export function syntheticData(n: number, pad: number, seed = 0): DeviceData {
+  const rng = new Rng(seed, 0x57e9);
+  const side = 32 + 2 * pad;
+  const trainX = tf.tensor4d(Float32Array.from({ length: n * side * side * 3 }, () => 2 * rng.next() - 1), [
+    n,
+    side,
+    side,
+    3,
+  ]);
+  const trainY = tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(10)), "int32");
+  const testX = tf.zeros([1, 32, 32, 3]) as tf.Tensor4D, testY = tf.zeros([1], "int32") as tf.Tensor1D;
+  return { trainX, trainY, testX, testY, dispose: () => tf.dispose([trainX, trainY, testX, testY]) };
+}
+
+/** Profiles one training step and sums kernel times by kernel name, largest first. */
+export async function profileStep(step: () => tf.Tensor[]): Promise<KernelShare[]> {
+  const info = await tf.profile(async () => {
+    const out = step();
+    await out[0].data();
+    tf.dispose(out);
+  });
+  const by = new Map<string, KernelShare>();
+  for (const k of info.kernels) {
+    const e = by.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0 };
+    e.calls++;
+    const t = await k.kernelTimeMs;
+    e.ms += typeof t === "number" ? t : 0;
+    by.set(k.name, e);
+  }
+  return [...by.values()].sort((a, b) => b.ms - a.ms);
+}
+
+/**
+ * Times `reps` training steps of `cfg`'s net on `data` with `kernels` (after a warm-up step), counts the dispatches
+ * of one step and profiles one; the kernel mode in force before is restored.
+ */
+export async function measureStep(
+  cfg: TrainConfig,
+  data: DeviceData,
+  kernels: KernelMode,
+  reps: number,
+): Promise<StepMeasurement> {
+  const previous = kernelMode();
+  useKernels(kernels);
+  const model = buildDavidNet({ ...cfg.model, seed: cfg.seed });
+  const params = model.trainableWeights.map((w) => ({
+    name: w.originalName,
+    variable: w.read() as tf.Variable,
+  }));
+  const sgd = new NesterovSgd(params, cfg.momentum, cfg.weightDecay, cfg.nesterov);
+  const draws = uploadDraws(drawEpoch(data.trainX.shape[0], cfg.augment, cfg.seed, 0), data.trainX.shape[1]);
+  const step = () => trainStep(model, sgd, data, draws, cfg, 0, 1e-3);
+  try {
+    tf.dispose(step());
+    await syncDevice();
+    const times: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t0 = performance.now();
+      tf.dispose(step());
+      await syncDevice();
+      times.push((performance.now() - t0) / 1000);
+    }
+    const dispatches = await countDispatches(() => tf.dispose(step()));
+    const profile = await profileStep(step);
+    return { kernels, seconds: times.sort((a, b) => a - b)[Math.floor(reps / 2)], dispatches, profile };
+  } finally {
+    tf.dispose([draws.order, draws.boxes, draws.cut]);
+    sgd.dispose();
+    model.dispose();
+    useKernels(previous);
+  }
+}
