@@ -5,6 +5,7 @@
 export * from "./data/mod.ts";
 export * from "./shards/mod.ts";
 export * from "./backend/mod.ts";
+export * from "./kernels/mod.ts";
 export * from "./io/mod.ts";
 export * from "./random/mod.ts";
 export * from "./report/mod.ts";
@@ -12,5 +13,6 @@ export * from "./augment/mod.ts";
 export * from "./model/mod.ts";
 export * from "./schedule/mod.ts";
 export * from "./train/mod.ts";
+export * from "./bench/mod.ts";
 export * from "./notebook/mod.ts";
 export * from "./cli/mod.ts";
