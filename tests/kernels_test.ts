@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
+  bnLoopIterations,
   CONV_STRATEGIES,
   convInfo,
   type ConvProduct,
@@ -15,7 +16,7 @@ import {
   useConvStrategy,
   useKernels,
 } from "../lib/kernels/mod.ts";
-import { bnLoopIterations } from "../lib/kernels/batch_norm.ts";
+
 import { BatchNormAct, buildDavidNet, convShapes } from "../lib/model/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 import { NesterovSgd } from "../lib/train/mod.ts";

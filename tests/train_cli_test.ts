@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { probeWebGpu } from "../lib/backend/mod.ts";
 import { cifar10, runCli, tempDir } from "./helpers.ts";
 
 const TINY = [
@@ -23,6 +24,8 @@ Deno.test("train: unknown flags, bad values and --resume with hyperparameters ex
       [["--lr-max", "1"], /unknown flag --lr-max/],
       [["--lr", "fast"], /--lr fast: expected a number/],
       [["--schedule", "linear"], /--schedule linear: expected one of piecewise, onecycle, cosine, step/],
+      [["--kernels", "slow"], /--kernels slow: expected one of stock, fast/],
+      [["--conv", "fft"], /--conv fft: expected one of auto, tiled, direct/],
       [
         ["--batch-size", "1024", "--train-subset", "512"],
         /--batch-size 1024 exceeds the 512 training images/,
@@ -85,7 +88,9 @@ Deno.test("train: SIGINT finishes the step, checkpoints, exits 130; --resume com
   assert.equal(done.status, "completed");
   assert.equal(done.epochsDone, 3);
   assert.equal(done.timeTo94Seconds, null);
-  assert.match(done.adapter, /llvmpipe/);
+  assert.equal(done.adapter, (await probeWebGpu())?.description);
+  assert.deepEqual(done.kernels, { mode: "fast", conv: "auto" });
+  assert.ok(done.compileSeconds > 0 && done.compileSeconds < done.wallSeconds, JSON.stringify(done));
   const csv = (await Deno.readTextFile(join(out, "metrics.csv"))).trim().split("\n");
   assert.equal(csv[0], "epoch,lr,train_loss,train_acc,test_acc,epoch_seconds,total_seconds");
   assert.equal(csv.length, 4);

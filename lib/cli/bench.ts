@@ -117,18 +117,24 @@ export async function benchCommand(args: string[]): Promise<void> {
     );
     const accs = r.runs.map((x) => x.finalTestAcc ?? NaN);
     const epochS = r.runs.flatMap((x) => x.epochSeconds);
+    const meanAcc = accs.reduce((a, b) => a + b, 0) / accs.length;
     const summary = {
       preset,
       runs: r.runs.length,
-      meanTestAcc: accs.reduce((a, b) => a + b, 0) / accs.length,
+      meanTestAcc: meanAcc,
+      /** Sample standard deviation over the seeds (null for one run). */
+      stdTestAcc: accs.length > 1
+        ? Math.sqrt(accs.reduce((a, b) => a + (b - meanAcc) ** 2, 0) / (accs.length - 1))
+        : null,
+      medianCompileSeconds: median(r.runs.map((x) => x.compileSeconds)),
       medianEpochSeconds: median(epochS),
       medianImagesPerSecond: median(r.runs.map((x) => x.imagesPerSecond)),
       timeTo94: r.runs.map((x) => x.timeTo94),
     };
     console.log(
-      `train ${preset}: test accuracy ${
-        (100 * summary.meanTestAcc).toFixed(2)
-      }% over ${summary.runs} run(s), ` +
+      `train ${preset}: test accuracy ${(100 * summary.meanTestAcc).toFixed(2)}%${
+        summary.stdTestAcc === null ? "" : ` +- ${(100 * summary.stdTestAcc).toFixed(2)}`
+      } over ${summary.runs} run(s), warm-up ${summary.medianCompileSeconds.toFixed(1)} s, ` +
         `median epoch ${summary.medianEpochSeconds.toFixed(2)} s, ${
           summary.medianImagesPerSecond.toFixed(1)
         } img/s, ` +

@@ -317,7 +317,7 @@ const attrsOf = (cfg: BnActConfig) =>
   }) as unknown as tf.NamedAttrMap;
 
 /** The batch statistics [2, C] (mean, biased variance) of x over every axis but the last. */
-export function batchMoments(x: tf.Tensor): tf.Tensor2D {
+function batchMoments(x: tf.Tensor): tf.Tensor2D {
   return tf.engine().runKernel("DavidnetBnMoments", { x }) as tf.Tensor2D;
 }
 

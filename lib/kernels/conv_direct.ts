@@ -9,7 +9,7 @@ import type { ConvInfo, ConvProduct } from "./conv_programs.ts";
 import type { WebGpuProgram } from "./webgpu_backend.ts";
 
 /** The most loop iterations (all loops together) of one direct-kernel invocation. */
-export const MAX_DIRECT_LOOP = 16384;
+const MAX_DIRECT_LOOP = 16384;
 const THREADS = 64;
 /** Aim for at least this many invocations (a few per SIMD lane of every core). */
 const TARGET_INVOCATIONS = 4096;
@@ -36,6 +36,28 @@ function flatDispatch(total: number) {
 /** `acc{i}_{j}` declarations: 4 rows x J vec4 columns. */
 const accumulators = (J: number) =>
   range(4).flatMap((i) => range(J).map((j) => `var acc${i}_${j} = vec4<f32>(0.0);`)).join(" ");
+
+/**
+ * The start of a forward or input-gradient invocation: its channel group (RN channels from `c0`) and its 4
+ * neighbouring pixels (image n, row y, columns x0..x0+3) out of `groups` per row, and zeroed accumulators.
+ */
+function pixelGroup(
+  index: string,
+  total: number,
+  CG: number,
+  groups: number,
+  RN: number,
+  J: number,
+  v: { x0: string; y: string; height: string; c0: string },
+): string {
+  return `_ = uniforms.NAN;
+    let g = ${index};
+    if (g >= ${total}) { return; }
+    let cg = g % ${CG}; let pg = g / ${CG};
+    let row = pg / ${groups}; let ${v.x0} = (pg % ${groups}) * 4; let n = row / ${v.height}; let ${v.y} = row % ${v.height};
+    let ${v.c0} = cg * ${RN};
+    ${accumulators(J)}`;
+}
 
 /** out[pixel, co] for 4 neighbouring output pixels of one row and RN output channels. */
 function forwardCode(c: ConvInfo, RN: number, total: number, index: string): string {
@@ -74,13 +96,7 @@ function forwardCode(c: ConvInfo, RN: number, total: number, index: string): str
   ).join("\n    ");
   return `
   fn main() {
-    _ = uniforms.NAN;
-    let g = ${index};
-    if (g >= ${total}) { return; }
-    let cg = g % ${CG}; let pg = g / ${CG};
-    let row = pg / ${OXG}; let ox0 = (pg % ${OXG}) * 4; let n = row / OH; let oy = row % OH;
-    let co0 = cg * ${RN};
-    ${accumulators(J)}
+    ${pixelGroup(index, total, CG, OXG, RN, J, { x0: "ox0", y: "oy", height: "OH", c0: "co0" })}
     for (var r = 0; r < KH; r++) {
       let iy = oy * SH + r * DH - PT;
       if (iy < 0 || iy >= H) { continue; }
@@ -154,13 +170,7 @@ function backpropInputCode(c: ConvInfo, RN: number, total: number, index: string
     ).join("\n    ");
   return `
   fn main() {
-    _ = uniforms.NAN;
-    let g = ${index};
-    if (g >= ${total}) { return; }
-    let cg = g % ${CG}; let pg = g / ${CG};
-    let row = pg / ${IXG}; let ix0 = (pg % ${IXG}) * 4; let n = row / H; let iy = row % H;
-    let ci0 = cg * ${RN};
-    ${accumulators(J)}
+    ${pixelGroup(index, total, CG, IXG, RN, J, { x0: "ix0", y: "iy", height: "H", c0: "ci0" })}
     for (var r = 0; r < KH; r++) {
       let ty = iy + PT - r * DH;
       if (ty < 0 || ty % SH != 0 || ty / SH >= OH) { continue; }

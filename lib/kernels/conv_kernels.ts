@@ -98,32 +98,26 @@ function withFallback(
   };
 }
 
+/** The forward convolution, when it is a plain one: no fused bias or activation, NHWC float32. */
+function forward({ inputs, backend, attrs = {} }: KernelArgs): tf.TensorInfo | null {
+  const { x, filter } = inputs;
+  const plain = !inputs.bias && !inputs.preluActivationWeights &&
+    (attrs.activation === undefined || attrs.activation === "linear");
+  if (!plain || !isNhwc(attrs.dataFormat) || !f32(x, filter)) return null;
+  return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [x, filter]);
+}
+
+const f32 = (...ts: tf.TensorInfo[]) => ts.every((t) => t.dtype === "float32");
+
 /**
  * The fast convolution kernels: Conv2D and FusedConv2D (without bias or activation, as DavidNet uses them),
- * Conv2DBackpropInput and Conv2DBackpropFilter, as tiled implicit GEMMs for NHWC float32 tensors. Other cases
- * (NCHW, fused bias or activation, non-float32) go to tfjs's stock kernels.
+ * Conv2DBackpropInput and Conv2DBackpropFilter, as implicit GEMMs (tiled or direct) for NHWC float32 tensors.
+ * Other cases (NCHW, fused bias or activation, non-float32) go to tfjs's stock kernels.
  */
 export function fastConvKernels(stock: (name: string) => tf.KernelConfig): tf.KernelConfig[] {
-  const f32 = (...ts: tf.TensorInfo[]) => ts.every((t) => t.dtype === "float32");
   return [
-    withFallback(stock("Conv2D"), ({ inputs, backend, attrs = {} }) => {
-      const { x, filter } = inputs;
-      if (!isNhwc(attrs.dataFormat) || !f32(x, filter)) return null;
-      return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [
-        x,
-        filter,
-      ]);
-    }),
-    withFallback(stock("FusedConv2D"), ({ inputs, backend, attrs = {} }) => {
-      const { x, filter } = inputs;
-      const plain = !inputs.bias && !inputs.preluActivationWeights &&
-        (attrs.activation === undefined || attrs.activation === "linear");
-      if (!plain || !isNhwc(attrs.dataFormat) || !f32(x, filter)) return null;
-      return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [
-        x,
-        filter,
-      ]);
-    }),
+    withFallback(stock("Conv2D"), forward),
+    withFallback(stock("FusedConv2D"), forward),
     withFallback(stock("Conv2DBackpropInput"), ({ inputs, backend, attrs = {} }) => {
       const { dy, filter } = inputs;
       if (!isNhwc(attrs.dataFormat) || !f32(dy, filter)) return null;
@@ -133,10 +127,8 @@ export function fastConvKernels(stock: (name: string) => tf.KernelConfig): tf.Ke
     withFallback(stock("Conv2DBackpropFilter"), ({ inputs, backend, attrs = {} }) => {
       const { x, dy } = inputs;
       if (!isNhwc(attrs.dataFormat) || !f32(x, dy)) return null;
-      return runConv(backend, "backpropFilter", convInfo(x.shape, attrs.filterShape as number[], attrs), [
-        x,
-        dy,
-      ]);
+      const info = convInfo(x.shape, attrs.filterShape as number[], attrs);
+      return runConv(backend, "backpropFilter", info, [x, dy]);
     }),
   ];
 }

@@ -85,7 +85,7 @@ const HELPERS: Record<ConvProduct, string> = {
 };
 
 /** The product's sizes and operand layouts. */
-export function convProblem(product: ConvProduct, c: ConvInfo): GemmProblem {
+function convProblem(product: ConvProduct, c: ConvInfo): GemmProblem {
   const pixelsIn = c.batchSize * c.inHeight * c.inWidth, pixelsOut = c.batchSize * c.outHeight * c.outWidth;
   const taps = c.filterHeight * c.filterWidth;
   if (product === "forward") {

@@ -8,9 +8,9 @@
  */
 
 /** Depth of the K slice staged per step. */
-export const TK = 16;
+const TK = 16;
 /** The most K steps (of {@link TK}) one invocation loops over; splits of K keep every loop below this. */
-export const MAX_LOOP_STEPS = 512;
+const MAX_LOOP_STEPS = 512;
 /** Below this many K steps per split, a further split costs more than it parallelises. */
 const MIN_SPLIT_STEPS = 16;
 /** Aim for at least this many workgroups, so that a large GPU has work for every core. */

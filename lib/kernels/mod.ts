@@ -1,18 +1,12 @@
 /**
- * davidnet's WebGPU kernels: convolutions and their gradients as tiled implicit GEMMs (registered through tfjs's
- * kernel registry; `--kernels stock|fast` switches them) and a fused, in-place SGD update.
+ * davidnet's WebGPU kernels, registered through tfjs's kernel registry so that `--kernels stock|fast` switches them
+ * within one process: convolutions and their gradients as implicit GEMMs (`tiled` for GPUs, `direct` for CPU
+ * adapters), batch norm fused with its activation, and a fused in-place SGD update. No kernel loops more than 16,384
+ * times in one invocation (lavapipe silently stops shaders at 65,535).
  */
-export {
-  fusedOnWebGpu,
-  KERNEL_MODES,
-  type KernelMode,
-  kernelMode,
-  REPLACED_KERNELS,
-  useKernels,
-} from "./registry.ts";
+export { fusedOnWebGpu, KERNEL_MODES, type KernelMode, kernelMode, useKernels } from "./registry.ts";
 export { fusedSgdUpdate, type SgdHyper } from "./sgd_update.ts";
-export { type GemmPlan, MAX_LOOP_STEPS, planGemm, TK } from "./implicit_gemm.ts";
-export { convProblem, type ConvProduct, tiledConvProgram } from "./conv_programs.ts";
+export { type ConvProduct } from "./conv_programs.ts";
 export {
   CONV_STRATEGIES,
   convInfo,
@@ -22,12 +16,11 @@ export {
   planConv,
   useConvStrategy,
 } from "./conv_kernels.ts";
-export { directConvProgram, MAX_DIRECT_LOOP } from "./conv_direct.ts";
 export {
-  batchMoments,
   batchNormActApply,
   batchNormActTraining,
   type BnActConfig,
   type BnActivation,
+  bnLoopIterations,
 } from "./batch_norm.ts";
 export { syncDevice } from "./webgpu_backend.ts";

@@ -8,7 +8,7 @@ export const KERNEL_MODES = ["stock", "fast"] as const;
 export type KernelMode = typeof KERNEL_MODES[number];
 
 /** The webgpu kernels that `fast` replaces. */
-export const REPLACED_KERNELS = [
+const REPLACED_KERNELS = [
   "Conv2D",
   "FusedConv2D",
   "Conv2DBackpropInput",

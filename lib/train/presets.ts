@@ -24,8 +24,8 @@ export const DAVIDNET24: TrainConfig = {
 };
 
 /**
- * A narrow net on a subset, for a 2-core machine without a GPU (lavapipe): under 10 minutes including
- * evaluation on all 10000 test images, above 35% test accuracy.
+ * A narrow net on a subset, for a 2-core machine without a GPU (lavapipe): about 220 s of training and 51-52%
+ * test accuracy on all 10000 test images (bench/results/2026-11-25-smoke-*).
  */
 export const SMOKE: TrainConfig = {
   ...DAVIDNET24,
