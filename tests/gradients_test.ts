@@ -13,35 +13,20 @@ import { useKernels } from "../lib/kernels/mod.ts";
 import { buildDavidNet } from "../lib/model/mod.ts";
 import { normalizeImages, smoothedCrossEntropy } from "../lib/train/mod.ts";
 import { cifar10 } from "./helpers.ts";
-import { onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
+import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
 
 const backend = await initBackend("webgpu", () => {});
 
 /** DavidNet's gradients for the first `batch` training images; weights from `weights` or a fresh seeded net. */
 async function gradients(width: number, batch: number, weights?: Float32Array[]) {
   const data = await cifar10();
-  const model = buildDavidNet({ width, activation: "celu", celuAlpha: 0.3, pool: "avg", seed: 3 });
+  const model = buildDavidNet({ width, activation: "celu", celuAlpha: 0.3, pool: "avg" }, { seed: 3 });
   const x = normalizeImages(data.train, data.stats, 0, batch);
   const y = tf.tensor1d(data.train.labels.subarray(0, batch), "int32");
   try {
-    if (weights) model.setWeights(weights.map((w, i) => tf.tensor(w, model.getWeights()[i].shape)));
-    const initial = await Promise.all(model.getWeights().map((w) => w.data() as Promise<Float32Array>));
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { value, grads } = tf.variableGrads(
-      () => smoothedCrossEntropy(model.apply(x, { training: true }) as tf.Tensor2D, y, 0.2),
-      vars,
-    );
-    const out = {
-      names: model.trainableWeights.map((w) => w.originalName),
-      loss: (await value.data())[0],
-      grads: await Promise.all(vars.map((v) => grads[v.name].data() as Promise<Float32Array>)),
-      initial,
-    };
-    tf.dispose([value, ...Object.values(grads)]);
-    return out;
+    return await modelGradients(model, x, (logits) => smoothedCrossEntropy(logits, y, 0.2), weights);
   } finally {
     tf.dispose([x, y]);
-    model.dispose();
   }
 }
 

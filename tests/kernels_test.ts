@@ -143,8 +143,10 @@ Deno.test("no fast kernel loops 60,000 times in one invocation at any DavidNet s
             );
           }
         }
-        const bn = bnLoopIterations([batch, s.input[0], s.input[1], s.filter[3]]);
-        assert.ok(bn < 60000, `${s.layer} batch norm batch ${batch}: ${bn}`);
+        for (const groups of [1, batch / 4]) {
+          const bn = bnLoopIterations([batch, s.input[0], s.input[1], s.filter[3]], groups);
+          assert.ok(bn < 60000, `${s.layer} batch norm batch ${batch}, ${groups} groups: ${bn}`);
+        }
       }
     }
   }
@@ -177,7 +179,7 @@ for (const { width, batch } of SIZES) {
 }
 
 /** One training step of a BatchNormAct layer: outputs, gradients and running statistics, read back. */
-async function bnStep(shape: number[], activation: "relu" | "celu", seed: number) {
+async function bnStep(shape: number[], activation: "relu" | "celu", seed: number, ghostBatch = 0) {
   const C = shape[3], n = shape.reduce((a, b) => a * b, 1);
   const rng = new Rng(seed);
   // For ReLU, keep every input 0.5 standard deviations or more from the batch mean and beta at 0, so that no
@@ -189,7 +191,7 @@ async function bnStep(shape: number[], activation: "relu" | "celu", seed: number
   const dys = uniform(n, seed + 1);
   const gammas = Float32Array.from({ length: C }, () => 0.5 + rng.next());
   const betas = Float32Array.from({ length: C }, () => (activation === "relu" ? 0 : rng.next() - 0.5));
-  const layer = new BatchNormAct({ momentum: 0.1, epsilon: 1e-5, activation, celuAlpha: 0.3 });
+  const layer = new BatchNormAct({ momentum: 0.1, epsilon: 1e-5, activation, celuAlpha: 0.3, ghostBatch });
   const x = tf.tensor(xs, shape), dy = tf.tensor(dys, shape);
   try {
     layer.apply(tf.zeros([1, ...shape.slice(1)]), { training: false });
@@ -222,15 +224,16 @@ async function bnStep(shape: number[], activation: "relu" | "celu", seed: number
 }
 
 for (const { width, batch } of SIZES) {
-  Deno.test(`fused batch norm + ReLU/CELU equals tfjs's ops at every DavidNet shape: width ${width}, batch ${batch}`, async () => {
+  Deno.test(`fused batch norm + ReLU/CELU (and ghost groups) equals tfjs's ops at every DavidNet shape: width ${width}, batch ${batch}`, async () => {
     const shapes = distinctConvs(width).map((s) => [batch, s.input[0], s.input[1], s.filter[3]]);
     for (const shape of shapes.filter((s, i) => shapes.findIndex((t) => t.join() === s.join()) === i)) {
-      for (const activation of ["relu", "celu"] as const) {
-        const got = await bnStep(shape, activation, 7);
-        const want = await onCpu(() => bnStep(shape, activation, 7));
+      // Ghost batch norm in 4 groups (the cpu reference runs tfjs's ops on reshaped groups).
+      for (const [activation, ghost] of [["relu", 0], ["celu", 0], ["celu", batch / 4]] as const) {
+        const got = await bnStep(shape, activation, 7, ghost);
+        const want = await onCpu(() => bnStep(shape, activation, 7, ghost));
         for (const k of Object.keys(got) as (keyof typeof got)[]) {
           const err = relativeError(got[k], want[k]);
-          assert.ok(err <= TOLERANCE, `[${shape}] ${activation} ${k}: error ${err}`);
+          assert.ok(err <= TOLERANCE, `[${shape}] ${activation} ghost ${ghost} ${k}: error ${err}`);
         }
       }
     }
@@ -242,7 +245,10 @@ Deno.test("the fused SGD step equals the stock ops and PyTorch's formula, over t
   const run = async (mode: "stock" | "fast") => {
     useKernels(mode);
     const w = tf.variable(tf.tensor1d(w0));
-    const sgd = new NesterovSgd([{ name: "w", variable: w }], 0.9, 5e-4, true);
+    const sgd = new NesterovSgd(
+      [{ name: "all", lrScale: 1, wdScale: 1, params: [{ name: "w", variable: w }] }],
+      { momentum: 0.9, weightDecay: 5e-4, nesterov: true },
+    );
     try {
       for (const [i, g] of grads.entries()) {
         const t = tf.tensor1d(g);

@@ -36,8 +36,8 @@ Deno.test("full DavidNet: 6,573,120 trainable parameters, the seed's layer shape
 });
 
 Deno.test("weights start like PyTorch: kaiming-uniform(a=sqrt 5) bounds, BN weight 1 and bias 0, seeded", async () => {
-  const a = buildDavidNet({ width: 0.25, seed: 5 }), b = buildDavidNet({ width: 0.25, seed: 5 });
-  const c = buildDavidNet({ width: 0.25, seed: 6 });
+  const a = buildDavidNet({ width: 0.25 }, { seed: 5 }), b = buildDavidNet({ width: 0.25 }, { seed: 5 });
+  const c = buildDavidNet({ width: 0.25 }, { seed: 6 });
   try {
     const k = Float32Array.from(await a.getLayer("layer2_conv").getWeights()[0].data()); // 3x3x32 -> 64: fan_in 288
     const bound = Math.sqrt(1 / 288);

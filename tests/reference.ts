@@ -112,3 +112,35 @@ export async function onCpuWithReferenceFilterGrad<T>(f: () => Promise<T>): Prom
     await tf.setBackend(previous);
   }
 }
+
+/**
+ * The loss, every trainable gradient (in `model.trainableWeights` order) and the starting weights of one training
+ * step of `model` on `x`; the weights are first set to `weights` when given (to repeat a run on another backend).
+ * Disposes the model.
+ */
+export async function modelGradients(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  loss: (logits: tf.Tensor2D) => tf.Scalar,
+  weights?: Float32Array[],
+) {
+  try {
+    if (weights) model.setWeights(weights.map((w, i) => tf.tensor(w, model.getWeights()[i].shape)));
+    const initial = await Promise.all(model.getWeights().map((w) => w.data() as Promise<Float32Array>));
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const { value, grads } = tf.variableGrads(
+      () => loss(model.apply(x, { training: true }) as tf.Tensor2D),
+      vars,
+    );
+    const out = {
+      names: model.trainableWeights.map((w) => w.originalName),
+      loss: (await value.data())[0],
+      grads: await Promise.all(vars.map((v) => grads[v.name].data() as Promise<Float32Array>)),
+      initial,
+    };
+    tf.dispose([value, ...Object.values(grads)]);
+    return out;
+  } finally {
+    model.dispose();
+  }
+}

@@ -1,24 +1,24 @@
 import assert from "node:assert/strict";
-import {
-  cosine,
-  makeSchedule,
-  oneCycle,
-  piecewiseLinear,
-  slantedTriangular,
-  stepDecay,
-} from "../lib/schedule/mod.ts";
+import { cosine, makeSchedule, oneCycle, piecewiseLinear, stepDecay } from "../lib/schedule/mod.ts";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} != ${b}`);
 
-Deno.test("the seed's slanted triangle: 0 -> 0.4 at epoch 5 -> 0 at 24", () => {
-  const s = slantedTriangular(0.4, 5, 24);
+Deno.test("piecewise in fractions of the run: DAWNBench's 0 -> 0.4 at 5/24 -> 0, the tricks' hold at 0.1", () => {
+  const s = makeSchedule("piecewise", { lr: 0.4, peak: 5 / 24, end: 0, endAt: 1 }, 24);
   close(s(0), 0);
   close(s(2.5), 0.2);
   close(s(5), 0.4);
   close(s(14.5), 0.2);
   close(s(24), 0);
   close(s(30), 0);
-  close(makeSchedule("piecewise", 0.4, 5, 24)(1), 0.08);
+  const t = makeSchedule("piecewise", { lr: 1, peak: 0.2, end: 0.1, endAt: 0.8 }, 10);
+  close(t(1), 0.5);
+  close(t(2), 1);
+  close(t(5), 0.55);
+  close(t(8), 0.1);
+  close(t(9.5), 0.1);
+  // The knots scale with the run: at 5 epochs the peak moves to epoch 1.
+  close(makeSchedule("piecewise", { lr: 1, peak: 0.2, end: 0.1, endAt: 0.8 }, 5)(1), 1);
 });
 
 Deno.test("piecewise linear interpolates between knots and rejects unordered ones", () => {

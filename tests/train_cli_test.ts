@@ -13,7 +13,7 @@ const TINY = [
   "--epochs",
   "2",
   "--tta",
-  "false",
+  "none",
   "--sync-every",
   "1",
 ];
@@ -64,6 +64,12 @@ Deno.test("train: SIGINT finishes the step, checkpoints, exits 130; --resume com
     if (done) break;
     stdout += value;
   }
+  if (!stdout.includes("epoch 1/3")) {
+    const stderr = await new Response(child.stderr).text();
+    throw new Error(
+      `train exited before its first epoch (${(await child.status).code}):\n${stdout}${stderr}`,
+    );
+  }
   child.kill("SIGINT");
   for (let r = await reader.read(); !r.done; r = await reader.read()) stdout += r.value;
   const status = await child.status;
@@ -103,6 +109,6 @@ Deno.test("train: SIGINT finishes the step, checkpoints, exits 130; --resume com
   const pct = (100 * done.finalTestAcc).toFixed(2);
   assert.match(
     evaluated.stdout,
-    new RegExp(`test accuracy ${pct.replace(".", "\\.")}% \\(\\d+/10000, TTA off\\)`),
+    new RegExp(`test accuracy ${pct.replace(".", "\\.")}% \\(\\d+/10000, TTA none\\)`),
   );
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import { loadModel, saveModel } from "../lib/model/mod.ts";
+import { SMOKE, SMOKE_TRICKS } from "../lib/config/mod.ts";
 import {
   evaluate,
   loadCheckpoint,
   NesterovSgd,
   predictLogits,
-  SMOKE,
   smoothedCrossEntropy,
   train,
   type TrainConfig,
@@ -21,10 +21,10 @@ const TINY: TrainConfig = {
   trainSubset: 256,
   batchSize: 64,
   epochs: 2,
-  lrPeakEpoch: 1,
+  lrPeak: 0.5,
   evalEvery: 0,
   syncEvery: 1,
-  tta: false,
+  tta: "none",
 };
 
 Deno.test("label-smoothed cross-entropy equals a hand computation", async () => {
@@ -45,7 +45,10 @@ Deno.test("label-smoothed cross-entropy equals a hand computation", async () => 
 
 Deno.test("Nesterov SGD with weight decay follows PyTorch's update", async () => {
   const w = tf.variable(tf.tensor1d([1, -2]), true, "sgd_test_w");
-  const sgd = new NesterovSgd([{ name: "w", variable: w }], 0.9, 0.1, true);
+  const sgd = new NesterovSgd(
+    [{ name: "all", lrScale: 1, wdScale: 1, params: [{ name: "w", variable: w }] }],
+    { momentum: 0.9, weightDecay: 0.1, nesterov: true },
+  );
   let ref = [1, -2], v = [0, 0];
   for (const [grad, lr] of [[[0.5, 0.25], 0.1], [[-1, 2], 0.2]] as const) {
     const g = tf.tensor1d(grad as unknown as number[]);
@@ -62,7 +65,7 @@ Deno.test("Nesterov SGD with weight decay follows PyTorch's update", async () =>
 
 Deno.test("same seed gives the same first losses; three steps leak no tensor", async () => {
   const dev = await smallDevice(192, 100);
-  const cfg = { ...TINY, trainSubset: 192, epochs: 1, lrPeakEpoch: 0.5 };
+  const cfg = { ...TINY, trainSubset: 192, epochs: 1 };
   try {
     const before = tf.memory().numTensors;
     const a = await train(cfg, dev);
@@ -72,7 +75,7 @@ Deno.test("same seed gives the same first losses; three steps leak no tensor", a
     const b = await train(cfg, dev);
     b.model.dispose();
     assert.deepEqual(b.result.losses, a.result.losses);
-    const c = await train({ ...cfg, seed: 1, model: { ...cfg.model, seed: 1 } }, dev);
+    const c = await train({ ...cfg, seed: 1 }, dev);
     c.model.dispose();
     assert.notDeepEqual(c.result.losses, a.result.losses);
   } finally {
@@ -84,12 +87,12 @@ Deno.test("a saved model reloads to identical logits", async () => {
   const dev = await smallDevice(128, 50);
   await using tmp = await tempDir();
   try {
-    const { model } = await train({ ...TINY, trainSubset: 128, epochs: 1, lrPeakEpoch: 0.5 }, dev);
+    const { model } = await train({ ...TINY, trainSubset: 128, epochs: 1 }, dev);
     await saveModel(model, `${tmp.path}/model`, { note: "test" });
     const { model: back, metadata } = await loadModel(`${tmp.path}/model`);
     assert.deepEqual(metadata, { note: "test" });
     const x = dev.testX.slice(0, 20);
-    const want = predictLogits(model, x, true), got = predictLogits(back, x, true);
+    const want = predictLogits(model, x, "flip"), got = predictLogits(back, x, "flip");
     assert.deepEqual(await got.data(), await want.data());
     tf.dispose([x, want, got]);
     model.dispose();
@@ -99,46 +102,60 @@ Deno.test("a saved model reloads to identical logits", async () => {
   }
 });
 
-Deno.test("resuming from a mid-epoch checkpoint reproduces the uninterrupted run", async () => {
-  const dev = await smallDevice(256, 100);
-  await using tmp = await tempDir();
-  try {
-    const full = await train(TINY, dev);
-    let steps = 0;
-    const cut = await train(TINY, dev, {
-      checkpointDir: `${tmp.path}/ckpt`,
-      shouldStop: () => ++steps === 3,
-    });
-    assert.equal(cut.result.status, "interrupted");
-    assert.equal(cut.result.losses.length, 3);
-    cut.model.dispose();
-    const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
-    assert.deepEqual([ckpt.state.epoch, ckpt.state.step], [0, 3]);
-    const resumed = await train(TINY, dev, { resume: ckpt });
-    tf.dispose(Object.values(ckpt.momentum));
-    assert.equal(resumed.result.status, "completed");
-    assert.deepEqual(resumed.result.losses, full.result.losses);
-    assert.deepEqual(
-      resumed.result.metrics.map((m) => m.trainLoss),
-      full.result.metrics.map((m) => m.trainLoss),
-    );
-    assert.equal(resumed.result.finalTestAcc, full.result.finalTestAcc);
-    const x = dev.testX.slice(0, 10);
-    const a = predictLogits(full.model, x, false), b = predictLogits(resumed.model, x, false);
-    assert.deepEqual(await b.data(), await a.data());
-    tf.dispose([x, a, b]);
-    full.model.dispose();
-    resumed.model.dispose();
-  } finally {
-    dev.dispose();
-  }
-});
+/** A few steps of `smoke-tricks` with the weight average every 2 steps: whitening, ghost BN, EMA in the checkpoint. */
+const TINY_TRICKS: TrainConfig = {
+  ...TINY,
+  model: { ...SMOKE_TRICKS.model, width: 1 / 16 },
+  augment: SMOKE_TRICKS.augment,
+  biasLrScale: SMOKE_TRICKS.biasLrScale,
+  biasWdScale: SMOKE_TRICKS.biasWdScale,
+  emaEvery: 2,
+  emaMomentum: 0.8,
+};
+
+for (const [name, cfg] of [["smoke", TINY], ["smoke-tricks (whitening, EMA)", TINY_TRICKS]] as const) {
+  Deno.test(`resuming from a mid-epoch checkpoint reproduces the uninterrupted run: ${name}`, async () => {
+    const dev = await smallDevice(256, 100);
+    await using tmp = await tempDir();
+    try {
+      const full = await train(cfg, dev);
+      let steps = 0;
+      const cut = await train(cfg, dev, {
+        checkpointDir: `${tmp.path}/ckpt`,
+        shouldStop: () => ++steps === 3,
+      });
+      assert.equal(cut.result.status, "interrupted");
+      assert.equal(cut.result.losses.length, 3);
+      cut.model.dispose();
+      const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
+      assert.deepEqual([ckpt.state.epoch, ckpt.state.step], [0, 3]);
+      assert.equal(Object.keys(ckpt.momentum).some((k) => k.startsWith("ema/")), cfg.emaEvery > 0);
+      const resumed = await train(cfg, dev, { resume: ckpt });
+      tf.dispose(Object.values(ckpt.momentum));
+      assert.equal(resumed.result.status, "completed");
+      assert.deepEqual(resumed.result.losses, full.result.losses);
+      assert.deepEqual(
+        resumed.result.metrics.map((m) => m.trainLoss),
+        full.result.metrics.map((m) => m.trainLoss),
+      );
+      assert.equal(resumed.result.finalTestAcc, full.result.finalTestAcc);
+      const x = dev.testX.slice(0, 10);
+      const a = predictLogits(full.model, x, "none"), b = predictLogits(resumed.model, x, "none");
+      assert.deepEqual(await b.data(), await a.data());
+      tf.dispose([x, a, b]);
+      full.model.dispose();
+      resumed.model.dispose();
+    } finally {
+      dev.dispose();
+    }
+  });
+}
 
 Deno.test("a diverging run stops at the first non-finite loss and keeps the last good checkpoint", async () => {
   const dev = await smallDevice(256, 20);
   await using tmp = await tempDir();
   try {
-    const cfg = { ...TINY, lr: 1e30, epochs: 3, lrPeakEpoch: 0.25 };
+    const cfg = { ...TINY, lr: 1e30, epochs: 3, lrPeak: 0.25 / 3 };
     const { result, model } = await train(cfg, dev, { checkpointDir: `${tmp.path}/ckpt` });
     model.dispose();
     assert.equal(result.status, "diverged");
@@ -171,12 +188,12 @@ Deno.test("a narrow net overfits 256 images (> 90% train accuracy)", async () =>
       weightDecay: 0,
       epochs: 18,
       lr: 0.4,
-      lrPeakEpoch: 2,
+      lrPeak: 2 / 18,
       batchSize: 32,
       syncEvery: 8,
     };
     const { model } = await train(cfg, dev);
-    const acc = await evaluate(model, dev.trainX, dev.trainY, { tta: false });
+    const acc = await evaluate(model, dev.trainX, dev.trainY, { tta: "none" });
     model.dispose();
     assert.ok(acc.accuracy > 0.9, `train accuracy ${acc.accuracy}`);
   } finally {

@@ -176,7 +176,11 @@ export async function benchSgd(width: number, reps: number): Promise<KernelCompa
   const grads = Object.fromEntries(
     params.map((p, i) => [p.variable.name, uniform(p.variable.shape, 10 + i)]),
   );
-  const sgd = new NesterovSgd(params, 0.9, 5e-4, true);
+  const sgd = new NesterovSgd([{ name: "all", lrScale: 1, wdScale: 1, params }], {
+    momentum: 0.9,
+    weightDecay: 5e-4,
+    nesterov: true,
+  });
   try {
     // The fused update writes the weights in place with its own dispatches, which tf.time cannot see: wall clock.
     const r = await compare(

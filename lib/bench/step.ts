@@ -1,9 +1,7 @@
 import { tf } from "../backend/mod.ts";
-import { drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { type KernelMode, kernelMode, syncDevice, useKernels } from "../kernels/mod.ts";
-import { buildDavidNet } from "../model/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { type DeviceData, NesterovSgd, type TrainConfig, trainStep } from "../train/mod.ts";
+import { type DeviceData, type TrainConfig, TrainSession, whiteningFor } from "../train/mod.ts";
 import { countDispatches } from "./device_timing.ts";
 
 /** One kernel's share of a profiled training step. */
@@ -69,14 +67,9 @@ export async function measureStep(
 ): Promise<StepMeasurement> {
   const previous = kernelMode();
   useKernels(kernels);
-  const model = buildDavidNet({ ...cfg.model, seed: cfg.seed });
-  const params = model.trainableWeights.map((w) => ({
-    name: w.originalName,
-    variable: w.read() as tf.Variable,
-  }));
-  const sgd = new NesterovSgd(params, cfg.momentum, cfg.weightDecay, cfg.nesterov);
-  const draws = uploadDraws(drawEpoch(data.trainX.shape[0], cfg.augment, cfg.seed, 0), data.trainX.shape[1]);
-  const step = () => trainStep(model, sgd, data, draws, cfg, 0, 1e-3);
+  const session = new TrainSession(cfg, data, { whitening: await whiteningFor(cfg, data) });
+  // Step 1, not 0: a step that is not also a weight-average update (Page averages every 5th step).
+  const step = () => session.step(1, 1e-3);
   try {
     tf.dispose(step());
     await syncDevice();
@@ -91,9 +84,7 @@ export async function measureStep(
     const profile = await profileStep(step);
     return { kernels, seconds: times.sort((a, b) => a - b)[Math.floor(reps / 2)], dispatches, profile };
   } finally {
-    tf.dispose([draws.order, draws.boxes, draws.cut]);
-    sgd.dispose();
-    model.dispose();
+    session.dispose();
     useKernels(previous);
   }
 }

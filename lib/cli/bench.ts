@@ -6,10 +6,10 @@ import { type FlagSpecs, parseFlags, usage } from "./args.ts";
 import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
 import { KERNEL_MODES, type KernelMode } from "../kernels/mod.ts";
 import { benchKernels } from "./bench_kernels.ts";
-import { type PresetName, PRESETS } from "../train/mod.ts";
+import { type PresetName, PRESETS } from "../config/mod.ts";
 import { benchData } from "./bench_data.ts";
 import { benchTrain } from "./bench_train.ts";
-import { DEFAULT_SHARD_DIR } from "./data.ts";
+import { DEFAULT_SHARD_DIR } from "../shards/mod.ts";
 
 /** Where benchmark results are committed. */
 export const BENCH_DIR: string = fileURLToPath(new URL("../../bench/results/", import.meta.url));

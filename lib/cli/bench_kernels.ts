@@ -8,7 +8,7 @@ import {
   type StepMeasurement,
   syntheticData,
 } from "../bench/mod.ts";
-import { DAVIDNET24 } from "../train/mod.ts";
+import { DAVIDNET24 } from "../config/mod.ts";
 
 /** What `deno task bench --only kernels` measures. */
 export interface KernelsBench {

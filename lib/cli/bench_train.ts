@@ -1,9 +1,10 @@
 import { type BackendChoice, type BackendInfo, initBackend } from "../backend/mod.ts";
 import { measureStep, type StepMeasurement } from "../bench/mod.ts";
 import type { KernelMode } from "../kernels/mod.ts";
-import { type PresetName, PRESETS, toDevice, train, type TrainConfig } from "../train/mod.ts";
+import { type PresetName, PRESETS } from "../config/mod.ts";
+import { toDevice, train, type TrainConfig } from "../train/mod.ts";
 import { progressPrinter } from "../report/mod.ts";
-import { loadTrainingData } from "./train_data.ts";
+import { loadTrainingData } from "../shards/mod.ts";
 
 /** What one benchmark seed measured. */
 export interface TrainBenchRun {
@@ -35,7 +36,7 @@ export async function benchTrain(
   try {
     const runs: TrainBenchRun[] = [];
     for (let seed = 0; seed < seeds; seed++) {
-      const cfg: TrainConfig = { ...base, seed, model: { ...base.model, seed } };
+      const cfg: TrainConfig = { ...base, seed };
       console.log(`${preset}, seed ${seed}:`);
       const printer = progressPrinter(cfg.epochs);
       const { result, model } = await train(cfg, device, {

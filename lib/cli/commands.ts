@@ -1,3 +1,4 @@
+import { ablateCommand } from "./ablate.ts";
 import { benchCommand } from "./bench.ts";
 import { dataCommand } from "./data.ts";
 import { evalCommand } from "./eval.ts";
@@ -14,4 +15,5 @@ export const COMMANDS: Record<string, Command> = {
   eval: evalCommand,
   bench: benchCommand,
   notebooks: notebooksCommand,
+  ablate: ablateCommand,
 };

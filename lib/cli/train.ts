@@ -1,14 +1,22 @@
 import { join } from "node:path";
 import { type BackendChoice, type BackendInfo, initBackend, tf } from "../backend/mod.ts";
-import { exists, writeJsonAtomic } from "../io/mod.ts";
-import { buildDavidNet, countTrainableParams, layerTable } from "../model/mod.ts";
+import { exists, recoverDirAtomic, writeJsonAtomic } from "../io/mod.ts";
+import { buildDavidNet, countTrainableParams, layerTable, PATCH_DIM } from "../model/mod.ts";
 import * as aq from "arquero";
 import { formatSeconds, metricsTable, progressPrinter } from "../report/mod.ts";
 import { type DeviceData, loadCheckpoint, toDevice, train, type TrainConfig } from "../train/mod.ts";
+import {
+  readRunConfig,
+  RUN_FILES,
+  type RunSummary,
+  summarize,
+  writeRunConfig,
+  writeRunOutputs,
+} from "../run/mod.ts";
+import { loadTrainingData } from "../shards/mod.ts";
 import { parseFlags, usage } from "./args.ts";
-import { type RunSummary, summarize, writeRunOutputs } from "./run_outputs.ts";
+import { checkDataFlag } from "./data.ts";
 import { configFromFlags, TRAIN_SPECS } from "./train_flags.ts";
-import { loadTrainingData } from "./train_data.ts";
 
 /** Exit status of an interrupted run (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
@@ -37,16 +45,29 @@ interface RunContext {
   stop: () => boolean;
 }
 
+/**
+ * The checkpoint to resume from, after repairing what a kill during a save left; none when the run stopped
+ * before its first checkpoint (it then starts over from its config.json).
+ */
+async function resumePoint(dir: string): Promise<Awaited<ReturnType<typeof loadCheckpoint>> | undefined> {
+  const checkpointDir = join(dir, RUN_FILES.checkpoint);
+  for (const line of await recoverDirAtomic(checkpointDir)) console.log(`checkpoint: ${line}`);
+  if (!(await exists(join(checkpointDir, "state.json")))) {
+    console.log(`resuming ${dir}: no checkpoint yet (it stopped before its first one); starting at epoch 1`);
+    return undefined;
+  }
+  const loaded = await loadCheckpoint(checkpointDir);
+  console.log(`resuming ${dir} at epoch ${loaded.state.epoch + 1}, step ${loaded.state.step}`);
+  return loaded;
+}
+
 /** Trains one seed into `dir` (resuming from `dir/checkpoint` when asked); returns its summary. */
 async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: boolean): Promise<RunSummary> {
   const metadata = { stats: ctx.stats, config: cfg };
-  const loaded = resume ? await loadCheckpoint(join(dir, "checkpoint")) : undefined;
-  if (loaded) {
-    console.log(`resuming ${dir} at epoch ${loaded.state.epoch + 1}, step ${loaded.state.step}`);
-  }
+  const loaded = resume ? await resumePoint(dir) : undefined;
   const printer = progressPrinter(cfg.epochs);
   const { result, model } = await train(cfg, ctx.device, {
-    checkpointDir: join(dir, "checkpoint"),
+    checkpointDir: join(dir, RUN_FILES.checkpoint),
     metadata,
     resume: loaded,
     shouldStop: ctx.stop,
@@ -62,10 +83,12 @@ async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: bo
       const d = result.divergedAt!;
       console.error(
         `error: the loss became ${d.loss} at step ${d.step} (epoch ${d.epoch + 1}); stopped. The last good ` +
-          `checkpoint is ${join(dir, "checkpoint")}. Try a lower --lr.`,
+          `checkpoint is ${join(dir, RUN_FILES.checkpoint)}. Try a lower --lr.`,
       );
     } else if (result.status === "interrupted") {
-      console.log(`interrupted: checkpoint in ${join(dir, "checkpoint")}; continue with --resume ${dir}`);
+      console.log(
+        `interrupted: checkpoint in ${join(dir, RUN_FILES.checkpoint)}; continue with --resume ${dir}`,
+      );
     } else {
       const t94 = result.timeTo94 === null ? "not reached" : formatSeconds(result.timeTo94);
       console.log(
@@ -88,7 +111,9 @@ async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: bo
 }
 
 function printModel(cfg: TrainConfig): void {
-  const model = buildDavidNet({ ...cfg.model, seed: cfg.seed });
+  // The table shows shapes and counts only: placeholder whitening filters stand in for the ones training computes.
+  const whitening = cfg.model.whiten ? new Float32Array(PATCH_DIM * PATCH_DIM) : undefined;
+  const model = buildDavidNet(cfg.model, { seed: cfg.seed, whitening });
   try {
     console.log(aq.from(layerTable(model)).toMarkdown());
     console.log(
@@ -113,23 +138,21 @@ export async function trainCommand(args: string[]): Promise<number> {
   );
   const flags = parseFlags(args, TRAIN_SPECS, help);
   let cfg = configFromFlags(flags, help);
+  const dataDir = flags.data as string | undefined;
+  await checkDataFlag(dataDir, help);
   const resumeDir = flags.resume as string | undefined;
+  let shardDir = flags.shards as string;
   if (resumeDir) {
-    if (!(await exists(join(resumeDir, "config.json")))) {
-      throw new Error(
-        `--resume ${resumeDir}: no config.json there; pass the folder of an earlier run (its --out)`,
-      );
-    }
-    cfg = JSON.parse(await Deno.readTextFile(join(resumeDir, "config.json"))).config;
+    const record = await readRunConfig(resumeDir);
+    cfg = record.config;
+    // The run's own shards, unless --shards names another folder.
+    if (shardDir === TRAIN_SPECS.shards.default) shardDir = record.data.shards;
   }
   const out = resumeDir ?? (flags.out as string | undefined) ??
     join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
+  // Data before the backend: a wrong --data or --shards fails within seconds.
+  const data = await loadTrainingData(shardDir, dataDir, (l) => console.log(l));
   const backend = await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
-  const data = await loadTrainingData(
-    flags.shards as string,
-    flags.data as string | undefined,
-    (l) => console.log(l),
-  );
   printModel(cfg);
   const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
   using interrupt = interruptFlag();
@@ -138,15 +161,14 @@ export async function trainCommand(args: string[]): Promise<number> {
   const summaries: RunSummary[] = [];
   try {
     for (let i = 0; i < runs; i++) {
-      const runCfg: TrainConfig = { ...cfg, seed: cfg.seed + i, model: { ...cfg.model, seed: cfg.seed + i } };
+      const runCfg: TrainConfig = { ...cfg, seed: cfg.seed + i };
       const dir = runs === 1 ? out : join(out, `seed-${runCfg.seed}`);
       if (!resumeDir) {
-        await writeJsonAtomic(join(dir, "config.json"), {
+        await writeRunConfig(dir, {
           config: runCfg,
-          preset: flags.preset,
+          preset: flags.preset as string,
           backend,
-          data: { shards: flags.shards, source: data.source, stats: data.stats },
-          versions: { deno: Deno.version.deno, tfjs: tf.version.tfjs },
+          data: { shards: shardDir, source: data.source, stats: data.stats },
           command: `deno task train ${args.join(" ")}`,
         });
       }

@@ -2,10 +2,19 @@ import { dirname, join } from "node:path";
 
 let counter = 0;
 
-/** A temp path next to `path`, unique within this process, so a rename onto `path` stays on one filesystem. */
-function tempPathFor(path: string): string {
+/**
+ * A temp path next to `path` (`<path>.<pid>.<n>.tmp`), unique within this process, so a rename onto `path`
+ * stays on one filesystem; {@link isStaleTempOf} recognises the ones other processes left behind.
+ */
+export function tempPathFor(path: string): string {
   counter += 1;
   return `${path}.${Deno.pid}.${counter}.tmp`;
+}
+
+/** True when `name` is a temp name {@link tempPathFor} made for `base` in another process than this one. */
+export function isStaleTempOf(name: string, base: string): boolean {
+  const m = name.startsWith(`${base}.`) ? /^(\d+)\.\d+\.tmp$/.exec(name.slice(base.length + 1)) : null;
+  return m !== null && Number(m[1]) !== Deno.pid;
 }
 
 /**
@@ -28,27 +37,6 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
 /** Writes `value` as pretty JSON (with a trailing newline) to `path` atomically. */
 export function writeJsonAtomic(path: string, value: unknown): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(value, null, 2) + "\n");
-}
-
-/**
- * Replaces the folder `path` with a folder filled by `fill`, atomically from a reader's point of view: `fill`
- * writes into a temp folder beside it, which is renamed into place only when `fill` succeeds.
- */
-export async function replaceDirAtomic(path: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
-  await Deno.mkdir(tmp, { recursive: true });
-  try {
-    await fill(tmp);
-    const old = `${tmp}.old`;
-    const hadOld = await exists(path);
-    if (hadOld) await Deno.rename(path, old);
-    await Deno.rename(tmp, path);
-    if (hadOld) await Deno.remove(old, { recursive: true });
-  } catch (err) {
-    await Deno.remove(tmp, { recursive: true }).catch(() => {/* already moved or never filled */});
-    throw err;
-  }
 }
 
 /** True when `path` exists (file or folder); other errors than "not found" are thrown. */

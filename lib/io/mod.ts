@@ -1,4 +1,5 @@
-/** File helpers shared by every concept: atomic writes and checksums. */
-export { allExist, exists, replaceDirAtomic, writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+/** File helpers shared by every concept: atomic writes, crash-safe folder swaps and checksums. */
+export { allExist, exists, writeFileAtomic, writeJsonAtomic } from "./atomic.ts";
+export { oldDirOf, recoverDirAtomic, replaceDirAtomic } from "./atomic_dir.ts";
 export { fileDigest, sha256Hex } from "./hash.ts";
 export { concatBytes } from "./bytes.ts";

@@ -4,6 +4,11 @@
  * statistics, and the backward pass three (per-chunk sums of the gradient, their total, the input gradient) plus
  * two slices; tfjs's own ops take about forty. Statistics are exact two-pass moments per chunk of rows, merged with
  * Chan's formula, so they match tfjs's `moments` to float32 rounding. Loops stay below 16,000 iterations.
+ *
+ * Ghost batch norm (Page's `GhostBatchNorm`) runs in the same kernels: with K groups of consecutive images, chunks
+ * never straddle a group, the statistics are [2K, C] (mean and variance of each group), each row is normalised
+ * with its group's, the input gradient uses its group's sums, and the running statistics move towards the mean
+ * over the groups (which equals Page's per-group running statistics averaged for inference).
  */
 import { tf } from "../backend/mod.ts";
 import { sumSplitsProgram } from "./conv_programs.ts";
@@ -19,10 +24,12 @@ export interface BnActConfig {
   epsilon: number;
   activation: BnActivation;
   celuAlpha: number;
+  /** Images per ghost batch (0: the whole batch is one group). */
+  ghostBatch: number;
 }
 
-/** What the kernels need of a {@link BnActConfig}. */
-type BnAttrs = Pick<BnActConfig, "activation" | "celuAlpha" | "epsilon">;
+/** What the kernels need of a {@link BnActConfig}, with the number of groups of the batch. */
+type BnAttrs = Pick<BnActConfig, "activation" | "celuAlpha" | "epsilon"> & { groups: number };
 
 const THREADS = 64;
 /** Rows per chunk are capped so that the two passes over a chunk stay below 16,000 loop iterations. */
@@ -33,27 +40,33 @@ interface Layout {
   /** Rows (N * H * W) and channels. */
   R: number;
   C: number;
+  /** Ghost groups K and rows per group. */
+  K: number;
+  Rg: number;
   /** Channels per vector (4 when C % 4 == 0) and channel groups G = C / comps. */
   comps: number;
   G: number;
-  /** Chunks of rows and rows per chunk. */
+  /** Chunks of rows per group and rows per chunk. */
   S: number;
   rows: number;
 }
 
-function layout(shape: number[]): Layout {
+function layout(shape: number[], K = 1): Layout {
   const C = shape[shape.length - 1], R = shape.reduce((a, b) => a * b, 1) / C;
-  const comps = C % 4 === 0 ? 4 : 1, G = C / comps;
-  let S = Math.min(R, Math.max(Math.ceil(TARGET_INVOCATIONS / G), Math.ceil(R / MAX_CHUNK_ROWS)));
-  const rows = Math.ceil(R / S);
-  S = Math.ceil(R / rows);
-  return { R, C, comps, G, S, rows };
+  if (shape[0] % K !== 0) {
+    throw new Error(`a batch of ${shape[0]} images does not split into ${K} ghost groups`);
+  }
+  const Rg = R / K, comps = C % 4 === 0 ? 4 : 1, G = C / comps;
+  let S = Math.min(Rg, Math.max(Math.ceil(TARGET_INVOCATIONS / (G * K)), Math.ceil(Rg / MAX_CHUNK_ROWS)));
+  const rows = Math.ceil(Rg / S);
+  S = Math.ceil(Rg / rows);
+  return { R, C, K, Rg, comps, G, S, rows };
 }
 
-/** The longest loop (iterations of one invocation) of the batch-norm kernels for an input of `shape`. */
-export function bnLoopIterations(shape: number[]): number {
-  const l = layout(shape);
-  return Math.max(2 * l.rows, 2 * l.S);
+/** The longest loop (iterations of one invocation) of the batch-norm kernels for an input of `shape` in K groups. */
+export function bnLoopIterations(shape: number[], K = 1): number {
+  const l = layout(shape, K);
+  return Math.max(2 * l.rows, 2 * l.S, K);
 }
 
 const vec = (l: Layout) => (l.comps === 4 ? "vec4<f32>" : "f32");
@@ -71,14 +84,14 @@ function program(
   return {
     variableNames: inputs,
     outputShape,
-    shaderKey: `davidnet_bn_${name}_${l.R}_${l.C}_${l.S}`,
+    shaderKey: `davidnet_bn_${name}_${l.R}_${l.C}_${l.K}_${l.S}`,
     workgroupSize: [THREADS, 1, 1],
     dispatchLayout: { x: [0], y: [1], z: [2] },
     dispatch: [dx, Math.ceil(groups / dx), 1],
     variableComponents: components,
     outputComponent: l.comps,
     getUserCode: () => `
-  const R = ${l.R}; const G = ${l.G}; const S = ${l.S}; const ROWS = ${l.rows};
+  const R = ${l.R}; const G = ${l.G}; const S = ${l.S}; const ROWS = ${l.rows}; const RG = ${l.Rg};
   fn main() {
     _ = uniforms.NAN;
     let g = (i32(workgroupId.x) + i32(workgroupId.y) * ${dx}) * ${THREADS} + i32(localIndex);
@@ -104,7 +117,7 @@ function activation(a: BnActivation, alpha: number, t: string): string {
   return "z";
 }
 
-/** Per chunk of rows: the mean and the sum of squared deviations of every channel, [S, 2, C]. */
+/** Per chunk of rows: the mean and the sum of squared deviations of every channel, [K * S, 2, C]. */
 function momentsProgram(l: Layout): WebGpuProgram {
   const t = vec(l);
   return program(
@@ -112,11 +125,11 @@ function momentsProgram(l: Layout): WebGpuProgram {
     l,
     ["x"],
     [l.comps],
-    [l.S, 2, l.C],
-    l.S * l.G,
+    [l.K * l.S, 2, l.C],
+    l.K * l.S * l.G,
     `
     let j = g / G; let q = g % G;
-    let r0 = j * ROWS; let r1 = min(R, r0 + ROWS);
+    let r0 = (j / S) * RG + (j % S) * ROWS; let r1 = min((j / S + 1) * RG, r0 + ROWS);
     var sum = ${t}(0.0);
     for (var r = r0; r < r1; r++) { sum += x[r * G + q]; }
     let mean = sum / f32(r1 - r0);
@@ -127,7 +140,7 @@ function momentsProgram(l: Layout): WebGpuProgram {
   );
 }
 
-/** Merges the chunks (Chan et al.): the batch mean and biased variance of every channel, [2, C]. */
+/** Merges each group's chunks (Chan et al.): its mean and biased variance of every channel, [2K, C]. */
 function mergeProgram(l: Layout): WebGpuProgram {
   const t = vec(l);
   return program(
@@ -135,23 +148,27 @@ function mergeProgram(l: Layout): WebGpuProgram {
     l,
     ["partial"],
     [l.comps],
-    [2, l.C],
-    l.G,
+    [2 * l.K, l.C],
+    l.K * l.G,
     `
+    let k = g / G; let q = g % G;
     var sum = ${t}(0.0);
-    for (var j = 0; j < S; j++) { sum += f32(min(R, (j + 1) * ROWS) - j * ROWS) * partial[2 * j * G + g]; }
-    let mean = sum / f32(R);
-    var m2 = ${t}(0.0);
-    for (var j = 0; j < S; j++) {
-      let d = partial[2 * j * G + g] - mean;
-      m2 += partial[(2 * j + 1) * G + g] + f32(min(R, (j + 1) * ROWS) - j * ROWS) * d * d;
+    for (var s = 0; s < S; s++) {
+      sum += f32(min(RG, (s + 1) * ROWS) - s * ROWS) * partial[2 * (k * S + s) * G + q];
     }
-    result[g] = mean;
-    result[G + g] = m2 / f32(R);`,
+    let mean = sum / f32(RG);
+    var m2 = ${t}(0.0);
+    for (var s = 0; s < S; s++) {
+      let j = k * S + s;
+      let d = partial[2 * j * G + q] - mean;
+      m2 += partial[(2 * j + 1) * G + q] + f32(min(RG, (s + 1) * ROWS) - s * ROWS) * d * d;
+    }
+    result[2 * k * G + q] = mean;
+    result[(2 * k + 1) * G + q] = m2 / f32(RG);`,
   );
 }
 
-/** y = act((x - mean) / sqrt(var + eps) * gamma + beta). */
+/** y = act((x - mean) / sqrt(var + eps) * gamma + beta), with the statistics [2K, C] of the row's group. */
 function applyProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
   const t = vec(l), c = l.comps;
   return program(
@@ -167,13 +184,14 @@ function applyProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
     shape,
     l.R * l.G,
     `
-    let q = g % G;
-    let z = (x[g] - stats[q]) * inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon})) * gamma[q] + beta[q];
+    let q = g % G; let k = (g / G) / RG;
+    let z = (x[g] - stats[2 * k * G + q]) * inverseSqrt(stats[(2 * k + 1) * G + q] + ${t}(${cfg.epsilon})) * gamma[q] +
+      beta[q];
     result[g] = ${activation(cfg.activation, cfg.celuAlpha, t)};`,
   );
 }
 
-/** Per chunk of rows: sum of g and of g * xhat, where g = dy * act'(y), [S, 2, C]. */
+/** Per chunk of rows: sum of g and of g * xhat, where g = dy * act'(y), [K * S, 2, C]. */
 function gradSumsProgram(l: Layout, cfg: BnAttrs): WebGpuProgram {
   const t = vec(l), c = l.comps;
   return program(
@@ -186,14 +204,15 @@ function gradSumsProgram(l: Layout, cfg: BnAttrs): WebGpuProgram {
       c,
       c,
     ],
-    [l.S, 2, l.C],
-    l.S * l.G,
+    [l.K * l.S, 2, l.C],
+    l.K * l.S * l.G,
     `
-    let j = g / G; let q = g % G;
-    let mean = stats[q]; let inv = inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon}));
+    let j = g / G; let q = g % G; let k = j / S;
+    let mean = stats[2 * k * G + q]; let inv = inverseSqrt(stats[(2 * k + 1) * G + q] + ${t}(${cfg.epsilon}));
     var s1 = ${t}(0.0);
     var s2 = ${t}(0.0);
-    for (var r = j * ROWS; r < min(R, (j + 1) * ROWS); r++) {
+    let r0 = k * RG + (j % S) * ROWS;
+    for (var r = r0; r < min((k + 1) * RG, r0 + ROWS); r++) {
       let i = r * G + q; let yv = y[i];
       let gv = dy[i] * ${activationGrad(cfg.activation, cfg.celuAlpha, t)};
       s1 += gv;
@@ -204,7 +223,10 @@ function gradSumsProgram(l: Layout, cfg: BnAttrs): WebGpuProgram {
   );
 }
 
-/** dx = gamma / sqrt(var + eps) * (g - (dbeta + xhat * dgamma) / R), where dbeta = sum g, dgamma = sum g xhat. */
+/**
+ * dx = gamma / sqrt(var + eps) * (g - (dbeta + xhat * dgamma) / Rg), where dbeta = sum g and dgamma = sum g xhat
+ * over the row's group ([K, C] each) and Rg the group's rows.
+ */
 function gradInputProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
   const t = vec(l), c = l.comps;
   const inputs = ["dy", "y", "x", "stats", "gamma", "dbeta", "dgamma"];
@@ -216,32 +238,63 @@ function gradInputProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgr
     shape,
     l.R * l.G,
     `
-    let q = g % G; let yv = y[g];
-    let inv = inverseSqrt(stats[G + q] + ${t}(${cfg.epsilon}));
+    let q = g % G; let yv = y[g]; let k = (g / G) / RG;
+    let inv = inverseSqrt(stats[(2 * k + 1) * G + q] + ${t}(${cfg.epsilon}));
     let gv = dy[g] * ${activationGrad(cfg.activation, cfg.celuAlpha, t)};
-    let xhat = (x[g] - stats[q]) * inv;
-    result[g] = gamma[q] * inv * (gv - (dbeta[q] + xhat * dgamma[q]) / f32(R));`,
+    let xhat = (x[g] - stats[2 * k * G + q]) * inv;
+    result[g] = gamma[q] * inv * (gv - (dbeta[k * G + q] + xhat * dgamma[k * G + q]) / f32(RG));`,
   );
 }
 
-/** Updates the running mean and variance in place from the batch statistics [2, C], in one dispatch. */
+/** Row `row` (0: sum g, 1: sum g xhat) of the per-chunk sums, totalled over each group's chunks: [K, C] ([C] for one). */
+function groupSumsProgram(l: Layout, row: number): WebGpuProgram {
+  const t = vec(l);
+  return program(
+    `groupsums_${row}`,
+    l,
+    ["partial"],
+    [l.comps],
+    l.K === 1 ? [l.C] : [l.K, l.C],
+    l.K * l.G,
+    `
+    let k = g / G; let q = g % G;
+    var sum = ${t}(0.0);
+    for (var s = 0; s < S; s++) { sum += partial[(2 * (k * S + s) + ${row}) * G + q]; }
+    result[g] = sum;`,
+  );
+}
+
+/**
+ * Updates the running mean and variance in place from the group statistics [2K, C], towards their mean over the K
+ * groups, in one dispatch.
+ */
 const EMA_SHADER = `
 @group(0) @binding(0) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(1) var<storage, read_write> variance: array<f32>;
 @group(0) @binding(2) var<storage, read> stats: array<f32>;
-@group(0) @binding(3) var<uniform> momentum: vec4<f32>;
+@group(0) @binding(3) var<uniform> momentum: vec4<f32>; // (momentum, groups, -, -)
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   let c = id.x;
   let n = arrayLength(&mean);
   if (c >= n) { return; }
   let m = momentum.x;
-  mean[c] = mean[c] - (mean[c] - stats[c]) * m;
-  variance[c] = variance[c] - (variance[c] - stats[n + c]) * m;
+  let groups = u32(momentum.y);
+  var sm = 0.0;
+  var sv = 0.0;
+  for (var k = 0u; k < groups; k++) { sm += stats[2u * k * n + c]; sv += stats[(2u * k + 1u) * n + c]; }
+  mean[c] = mean[c] - (mean[c] - sm / f32(groups)) * m;
+  variance[c] = variance[c] - (variance[c] - sv / f32(groups)) * m;
 }`;
 const emaPipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
 
-function updateRunningStats(mean: tf.Variable, variance: tf.Variable, stats: tf.Tensor, momentum: number) {
+function updateRunningStats(
+  mean: tf.Variable,
+  variance: tf.Variable,
+  stats: tf.Tensor,
+  momentum: number,
+  groups: number,
+) {
   const b = webgpuBackend();
   let p = emaPipelines.get(b.device);
   if (!p) {
@@ -253,22 +306,22 @@ function updateRunningStats(mean: tf.Variable, variance: tf.Variable, stats: tf.
   const entries = [
     { buffer: gpuBuffer(b, mean, true), size: C * 4 },
     { buffer: gpuBuffer(b, variance, true), size: C * 4 },
-    { buffer: gpuBuffer(b, stats), size: 2 * C * 4 },
-    b.makeUniforms([{ type: "float32", data: [momentum, 0, 0, 0] }]),
+    { buffer: gpuBuffer(b, stats), size: 2 * groups * C * 4 },
+    b.makeUniforms([{ type: "float32", data: [momentum, groups, 0, 0] }]),
   ].map((resource, binding) => ({ binding, resource }));
   const bindGroup = b.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
   recordDispatch(b, p, bindGroup, [Math.ceil(C / 64), 1, 1], [mean.dataId, variance.dataId, stats.dataId]);
 }
 
-type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBackend; attrs?: BnAttrs };
+type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBackend; attrs: BnAttrs };
 
 /** The fused batch-norm kernels, registered for the webgpu backend (so that tf.profile names and times them). */
 export const BN_KERNELS: tf.KernelConfig[] = [
   {
     kernelName: "DavidnetBnMoments",
     backendName: "webgpu",
-    kernelFunc: (({ inputs, backend }: KernelArgs) => {
-      const b = webgpuBackend(backend), l = layout(inputs.x.shape);
+    kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
+      const b = webgpuBackend(backend), l = layout(inputs.x.shape, attrs.groups);
       const partial = b.runWebGPUProgram(momentsProgram(l), [inputs.x], "float32");
       const stats = b.runWebGPUProgram(mergeProgram(l), [partial], "float32");
       b.disposeData(partial.dataId);
@@ -280,7 +333,7 @@ export const BN_KERNELS: tf.KernelConfig[] = [
     backendName: "webgpu",
     kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
       const { x, stats, gamma, beta } = inputs;
-      const p = applyProgram(layout(x.shape), attrs!, x.shape);
+      const p = applyProgram(layout(x.shape, attrs.groups), attrs, x.shape);
       return webgpuBackend(backend).runWebGPUProgram(p, [x, stats, gamma, beta], "float32");
     }) as unknown as tf.KernelFunc,
   },
@@ -289,13 +342,13 @@ export const BN_KERNELS: tf.KernelConfig[] = [
     backendName: "webgpu",
     kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
       const { dy, y, x, stats, gamma } = inputs;
-      const b = webgpuBackend(backend), l = layout(x.shape);
-      const partial = b.runWebGPUProgram(gradSumsProgram(l, attrs!), [dy, y, x, stats], "float32");
+      const b = webgpuBackend(backend), l = layout(x.shape, attrs.groups);
+      const partial = b.runWebGPUProgram(gradSumsProgram(l, attrs), [dy, y, x, stats], "float32");
       const [dbeta, dgamma] = [0, 1].map((row) =>
-        b.runWebGPUProgram(sumSplitsProgram([l.C], l.S, 2 * l.C, row * l.C), [partial], "float32")
+        b.runWebGPUProgram(groupSumsProgram(l, row), [partial], "float32")
       );
       b.disposeData(partial.dataId);
-      const dx = b.runWebGPUProgram(gradInputProgram(l, attrs!, x.shape), [
+      const dx = b.runWebGPUProgram(gradInputProgram(l, attrs, x.shape), [
         dy,
         y,
         x,
@@ -304,21 +357,34 @@ export const BN_KERNELS: tf.KernelConfig[] = [
         dbeta,
         dgamma,
       ], "float32");
-      return [dx, dgamma, dbeta];
+      if (l.K === 1) return [dx, dgamma, dbeta];
+      const totals = [dgamma, dbeta].map((t) => {
+        const total = b.runWebGPUProgram(sumSplitsProgram([l.C], l.K), [t], "float32");
+        b.disposeData(t.dataId);
+        return total;
+      });
+      return [dx, ...totals];
     }) as unknown as tf.KernelFunc,
   },
 ];
 
-const attrsOf = (cfg: BnActConfig) =>
+const attrsOf = (cfg: Omit<BnActConfig, "momentum" | "ghostBatch">, groups: number) =>
   ({
     activation: cfg.activation,
     celuAlpha: cfg.celuAlpha,
     epsilon: cfg.epsilon,
+    groups,
   }) as unknown as tf.NamedAttrMap;
 
-/** The batch statistics [2, C] (mean, biased variance) of x over every axis but the last. */
-function batchMoments(x: tf.Tensor): tf.Tensor2D {
-  return tf.engine().runKernel("DavidnetBnMoments", { x }) as tf.Tensor2D;
+/** The ghost groups of a batch of `n` images (1 when `ghostBatch` is 0); throws when they do not divide it. */
+function groupsOf(n: number, ghostBatch: number): number {
+  if (ghostBatch > 0 && n % ghostBatch !== 0) {
+    throw new Error(
+      `a batch of ${n} images is not a multiple of the ghost batch ${ghostBatch}; use a batch size divisible by ` +
+        `${ghostBatch}, or ghost batch 0`,
+    );
+  }
+  return ghostBatch > 0 ? n / ghostBatch : 1;
 }
 
 /**
@@ -336,9 +402,10 @@ export function batchNormActTraining(
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xt, g, b] = args as tf.Tensor[];
     const save = args[3] as tf.GradSaveFunc;
-    const stats = batchMoments(xt);
-    updateRunningStats(movingMean, movingVariance, stats, cfg.momentum);
-    const y = batchNormActApply(xt, stats, g as tf.Tensor1D, b as tf.Tensor1D, cfg);
+    const groups = groupsOf(xt.shape[0], cfg.ghostBatch);
+    const stats = tf.engine().runKernel("DavidnetBnMoments", { x: xt }, attrsOf(cfg, groups)) as tf.Tensor2D;
+    updateRunningStats(movingMean, movingVariance, stats, cfg.momentum, groups);
+    const y = runApply(xt, stats, g as tf.Tensor1D, b as tf.Tensor1D, cfg, groups);
     save([xt, y, stats, g]);
     return {
       value: y,
@@ -347,12 +414,27 @@ export function batchNormActTraining(
         return tf.engine().runKernel(
           "DavidnetBnGrad",
           { dy: dy as tf.Tensor, y: ys, x: xs, stats: st, gamma: gs },
-          attrsOf(cfg),
+          attrsOf(cfg, groups),
         ) as tf.Tensor[];
       },
     };
   });
   return f(x, gamma, beta) as tf.Tensor;
+}
+
+function runApply(
+  x: tf.Tensor,
+  stats: tf.Tensor2D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  cfg: Omit<BnActConfig, "momentum" | "ghostBatch">,
+  groups: number,
+): tf.Tensor {
+  return tf.engine().runKernel(
+    "DavidnetBnApply",
+    { x, stats, gamma, beta },
+    attrsOf(cfg, groups),
+  ) as tf.Tensor;
 }
 
 /** act(batchnorm(x)) with given statistics [2, C] (inference: the running mean and variance), one dispatch. */
@@ -361,7 +443,7 @@ export function batchNormActApply(
   stats: tf.Tensor2D,
   gamma: tf.Tensor1D,
   beta: tf.Tensor1D,
-  cfg: BnActConfig,
+  cfg: Omit<BnActConfig, "momentum" | "ghostBatch">,
 ): tf.Tensor {
-  return tf.engine().runKernel("DavidnetBnApply", { x, stats, gamma, beta }, attrsOf(cfg)) as tf.Tensor;
+  return runApply(x, stats, gamma, beta, cfg, 1);
 }

@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import { batchNormActApply, batchNormActTraining, type BnActivation, fusedOnWebGpu } from "../kernels/mod.ts";
+import { ghostBatchNorm } from "./ghost_batch_norm.ts";
 import { celu } from "./layers.ts";
 
 /** Settings of {@link BatchNormAct}. */
@@ -9,29 +10,41 @@ export interface BatchNormActArgs {
   epsilon: number;
   activation: BnActivation;
   celuAlpha: number;
+  /** Images per ghost batch in training (0 or absent: the whole batch); see {@link ghostBatchNorm}. */
+  ghostBatch?: number;
+  /** Whether gamma is trained (default true); false fixes it at 1, as Page's `BatchNorm(weight=False)`. */
+  trainScale?: boolean;
   name?: string;
 }
 
 /**
  * Batch norm over the last axis followed by its activation, as one layer: in training, batch statistics (biased
  * variance, as tfjs's BatchNormalization) and an update of the running mean and variance; in inference, the
- * running statistics. Weights gamma, beta (trainable), moving_mean and moving_variance, as tfjs names them. With
- * `fast` kernels on WebGPU it runs the fused kernels of `lib/kernels`; otherwise tfjs's ops.
+ * running statistics. Weights gamma, beta (trainable), moving_mean and moving_variance, as tfjs names them; with
+ * `trainScale` false gamma is a non-trainable weight fixed at 1. With `ghostBatch` > 0 the training statistics
+ * are those of groups of that many images. With `fast` kernels on WebGPU it runs the fused kernels of `lib/kernels`
+ * (ghost groups included), and tfjs's ops elsewhere ({@link ghostBatchNorm} for the ghost groups).
  */
 export class BatchNormAct extends tf.layers.Layer {
   /** Registered class name (for saving and loading). */
   static className = "DavidnetBatchNormAct";
-  readonly cfg: Omit<BatchNormActArgs, "name">;
+  readonly cfg: Required<Omit<BatchNormActArgs, "name">>;
   #weights?: Record<"gamma" | "beta" | "movingMean" | "movingVariance", tf.LayerVariable>;
 
   /** Builds the layer (its weights are made when it first sees an input shape). */
   constructor(args: BatchNormActArgs) {
     super({ name: args.name });
+    const ghostBatch = args.ghostBatch ?? 0;
+    if (!Number.isInteger(ghostBatch) || ghostBatch < 0) {
+      throw new Error(`ghost batch ${ghostBatch}: must be a whole number of images, or 0 for off`);
+    }
     this.cfg = {
       momentum: args.momentum,
       epsilon: args.epsilon,
       activation: args.activation,
       celuAlpha: args.celuAlpha,
+      ghostBatch,
+      trainScale: args.trainScale ?? true,
     };
   }
 
@@ -41,7 +54,7 @@ export class BatchNormAct extends tf.layers.Layer {
     const weight = (name: string, init: tf.serialization.Serializable, trainable: boolean) =>
       this.addWeight(name, c, "float32", init as never, undefined, trainable);
     this.#weights = {
-      gamma: weight("gamma", tf.initializers.ones(), true),
+      gamma: weight("gamma", tf.initializers.ones(), this.cfg.trainScale),
       beta: weight("beta", tf.initializers.zeros(), true),
       movingMean: weight("moving_mean", tf.initializers.zeros(), false),
       movingVariance: weight("moving_variance", tf.initializers.ones(), false),
@@ -55,19 +68,35 @@ export class BatchNormAct extends tf.layers.Layer {
     const [gamma, beta] = [w.gamma.read(), w.beta.read()] as tf.Tensor1D[];
     const [mean, variance] = [w.movingMean.read(), w.movingVariance.read()] as tf.Variable[];
     const training = kwargs.training ?? false;
+    const { ghostBatch } = this.cfg;
     if (fusedOnWebGpu()) {
       if (training) return batchNormActTraining(x, gamma, beta, mean, variance, this.cfg);
       return tf.tidy(() =>
         batchNormActApply(x, tf.stack([mean, variance]) as tf.Tensor2D, gamma, beta, this.cfg)
       );
     }
+    if (training && ghostBatch > 0 && x.shape[0] !== ghostBatch) {
+      return tf.tidy(() => {
+        const ghost = ghostBatchNorm(x, gamma, beta, ghostBatch, this.cfg.epsilon, this.name);
+        this.#updateRunning(ghost.mean, ghost.variance);
+        return this.#activate(ghost.y);
+      });
+    }
     return tf.tidy(() => {
       if (!training) return this.#activate(tf.batchNorm(x, mean, variance, beta, gamma, this.cfg.epsilon));
       const moments = tf.moments(x, [...Array(x.rank - 1).keys()]);
-      const m = this.cfg.momentum;
-      w.movingMean.write(tf.sub(mean, tf.mul(tf.sub(mean, moments.mean), m)));
-      w.movingVariance.write(tf.sub(variance, tf.mul(tf.sub(variance, moments.variance), m)));
+      this.#updateRunning(moments.mean, moments.variance);
       return this.#activate(tf.batchNorm(x, moments.mean, moments.variance, beta, gamma, this.cfg.epsilon));
+    });
+  }
+
+  /** running = (1 - momentum) * running + momentum * batch, for the mean and the variance. */
+  #updateRunning(batchMean: tf.Tensor, batchVariance: tf.Tensor): void {
+    const w = this.#weights!, m = this.cfg.momentum;
+    tf.tidy(() => {
+      const [mean, variance] = [w.movingMean.read(), w.movingVariance.read()];
+      w.movingMean.write(tf.sub(mean, tf.mul(tf.sub(mean, batchMean), m)));
+      w.movingVariance.write(tf.sub(variance, tf.mul(tf.sub(variance, batchVariance), m)));
     });
   }
 

@@ -1,10 +1,12 @@
 import { tf } from "../backend/mod.ts";
-import { Rng } from "../random/mod.ts";
-import { BatchNormAct } from "./batch_norm_act.ts";
-import { Celu, Scale } from "./layers.ts";
+import { Blocks } from "./blocks.ts";
+import { type ArchName, netSpec } from "./spec.ts";
+import { PATCH_DIM } from "./whitening.ts";
 
-/** How to build DavidNet. */
+/** How to build the net: which spec (`arch`) and every model-side setting and trick. */
 export interface DavidNetConfig {
+  /** The net's spec in `NET_SPECS` (default DavidNet). */
+  arch: ArchName;
   /** Channel multiplier: 1 gives 64-128-256-512 channels; 1/16 gives 4-8-16-32 (tests, CPU runs). */
   width: number;
   /** BatchNorm after every conv (the seed's net); false leaves conv -> activation, for the BN analysis. */
@@ -21,15 +23,40 @@ export interface DavidNetConfig {
   logitScale: number;
   /**
    * Pooling: max (the seed's), or average, which with CELU makes the net smooth, so that gradients can be compared
-   * between implementations without max pooling's ties (the gradient tests).
+   * between implementations without max pooling's ties (the gradient tests). Average replaces every max pool,
+   * the global ones included.
    */
   pool: "max" | "avg";
-  /** Seed of the weight initialisation. */
-  seed: number;
+  /** Max pool right after the conv: conv -> pool -> BN -> activation (Page's `conv_pool_block_pre`). */
+  movePool: boolean;
+  /**
+   * Ghost batch norm: in training, BN statistics over consecutive groups of this many images (Page: 16 splits
+   * of 512, i.e. 32); 0 = the whole batch. The batch must be a multiple of it. See `ghostBatchNorm`.
+   */
+  ghostBatch: number;
+  /** BN scale (gamma) fixed at 1 and not trainable (Page's `BatchNorm(weight=False)`); beta still trains. */
+  freezeBnScale: boolean;
+  /**
+   * Input whitening (Page's `whitening_block`): the prep block becomes a fixed 3x3 conv to 27 channels
+   * (`prep_whiten`, not trainable, filters from `whiteningFilters`), then a 1x1 conv, BN and activation.
+   */
+  whiten: boolean;
 }
 
-/** The seed's DavidNet: full width, ReLU, PyTorch's BN defaults, logits x 0.125. */
+/** Build options that are not hyperparameters of the net. */
+export interface BuildOptions {
+  /** Seed of the weight initialisation (default 0). */
+  seed?: number;
+  /**
+   * The whitening conv's filters, HWIO [3, 3, 3, 27] (`whiteningFilters`); required when `whiten` is on,
+   * unused otherwise.
+   */
+  whitening?: Float32Array | tf.Tensor4D;
+}
+
+/** The seed's DavidNet: full width, ReLU, PyTorch's BN defaults, logits x 0.125, no part-8 tricks. */
 export const DAVIDNET_DEFAULTS: DavidNetConfig = {
+  arch: "davidnet",
   width: 1,
   batchNorm: true,
   activation: "relu",
@@ -38,94 +65,76 @@ export const DAVIDNET_DEFAULTS: DavidNetConfig = {
   bnEps: 1e-5,
   logitScale: 0.125,
   pool: "max",
-  seed: 0,
+  movePool: false,
+  ghostBatch: 0,
+  freezeBnScale: false,
+  whiten: false,
 };
 
-/** Channels of prep, layer1, layer2, layer3 at `width`. */
-export function channels(width: number): [number, number, number, number] {
-  const c = (n: number) => Math.max(1, Math.round(n * width));
-  return [c(64), c(128), c(256), c(512)];
+/** Channels of the prep block and of every layer of `arch` at `width` (DavidNet: prep, layer1, 2, 3). */
+export function channels(width: number, arch: ArchName = "davidnet"): number[] {
+  const spec = netSpec(arch);
+  return [spec.prep, ...spec.layers.map((l) => l.channels)].map((n) => Math.max(1, Math.round(n * width)));
 }
 
-/**
- * PyTorch's default init for conv and linear weights, kaiming_uniform(a = sqrt(5)): U(-b, b) with
- * b = sqrt(1 / fan_in). (TF/Keras default to glorot-uniform instead; the seed stresses the difference.)
- */
-function torchInit(seed: number): ReturnType<typeof tf.initializers.varianceScaling> {
-  return tf.initializers.varianceScaling({ scale: 1 / 3, mode: "fanIn", distribution: "uniform", seed });
-}
-
-/**
- * Builds DavidNet: prep conv 64 -> layer1 conv 128 + maxpool 2 + residual (two conv 128) -> layer2 conv 256 +
- * maxpool 2 -> layer3 conv 512 + maxpool 2 + residual (two conv 512) -> global max pool -> linear 10 (no bias)
- * -> x logitScale. Every conv is 3x3, no bias, then batch norm (weight 1, bias 0) with the activation fused in
- * (layer `<block>_bn`), or without batch norm just the activation (`<block>_relu` or `<block>_celu`).
- */
-export function buildDavidNet(partial: Partial<DavidNetConfig> = {}): tf.LayersModel {
-  const cfg = { ...DAVIDNET_DEFAULTS, ...partial };
-  const [c0, c1, c2, c3] = channels(cfg.width);
-  const rng = new Rng(cfg.seed, 0x1417);
-  const convBn = (x: tf.SymbolicTensor, filters: number, name: string): tf.SymbolicTensor => {
-    const y = tf.layers.conv2d({
-      filters,
-      kernelSize: 3,
-      padding: "same",
-      useBias: false,
-      kernelInitializer: torchInit(rng.nextUint32()),
-      name: `${name}_conv`,
-    }).apply(x) as tf.SymbolicTensor;
-    if (cfg.batchNorm) {
-      return new BatchNormAct({
-        momentum: cfg.bnMomentum,
-        epsilon: cfg.bnEps,
-        activation: cfg.activation,
-        celuAlpha: cfg.celuAlpha,
-        name: `${name}_bn`,
-      }).apply(y) as tf.SymbolicTensor;
+/** The whitening filters as a [3, 3, 3, 27] tensor, checked. */
+function whiteningKernel(filters: Float32Array | tf.Tensor4D): tf.Tensor4D {
+  const shape: [number, number, number, number] = [3, 3, 3, PATCH_DIM];
+  if (filters instanceof Float32Array) {
+    if (filters.length !== 3 * 3 * 3 * PATCH_DIM) {
+      throw new Error(`whitening filters: ${filters.length} floats, need 3x3x3x${PATCH_DIM} = 729`);
     }
-    const act = cfg.activation === "celu"
-      ? new Celu({ alpha: cfg.celuAlpha, name: `${name}_celu` })
-      : tf.layers.reLU({ name: `${name}_relu` });
-    return act.apply(y) as tf.SymbolicTensor;
-  };
-  const pool = (x: tf.SymbolicTensor, name: string) =>
-    (cfg.pool === "max" ? tf.layers.maxPooling2d : tf.layers.averagePooling2d)({
-      poolSize: 2,
-      strides: 2,
-      name,
-    })
-      .apply(x) as tf.SymbolicTensor;
-  const residual = (x: tf.SymbolicTensor, filters: number, name: string) => {
-    const r = convBn(convBn(x, filters, `${name}_res1`), filters, `${name}_res2`);
-    return tf.layers.add({ name: `${name}_add` }).apply([x, r]) as tf.SymbolicTensor;
-  };
+    return tf.tensor4d(filters, shape);
+  }
+  if (filters.shape.join() !== shape.join()) {
+    throw new Error(`whitening filters of shape [${filters.shape}]: need [${shape}]`);
+  }
+  return filters.clone();
+}
 
+/**
+ * Builds the net `cfg.arch` (default DavidNet) from its spec: the prep block (`prep_conv`, `prep_bn`; with
+ * `whiten`, `prep_whiten` first), then each layer `layer<i>` (`_conv`, `_bn`, `_pool`, and `_extra_*` or
+ * `_res1_*`, `_res2_*`, `_add`), the global pool `pool`, `linear` and `logits`. DavidNet: prep conv 64 -> layer1
+ * conv 128 + maxpool 2 + residual (two conv 128) -> layer2 conv 256 + maxpool 2 -> layer3 conv 512 + maxpool 2
+ * + residual (two conv 512) -> global max pool -> linear 10 (no bias) -> x logitScale. Every conv has no bias;
+ * batch norm starts at weight 1 and bias 0, with the activation fused in (layer `<block>_bn`), or without batch
+ * norm just the activation (`<block>_relu` or `<block>_celu`). `options.seed` seeds the weights;
+ * `options.whitening` gives the whitening filters, required with `whiten`.
+ */
+export function buildDavidNet(
+  partial: Partial<DavidNetConfig> = {},
+  options: BuildOptions = {},
+): tf.LayersModel {
+  const cfg = { ...DAVIDNET_DEFAULTS, ...partial };
+  const spec = netSpec(cfg.arch);
+  if (cfg.whiten && !options.whitening) {
+    throw new Error(
+      "whiten is on but no whitening filters were given: pass options.whitening (whiteningFilters)",
+    );
+  }
+  const [c0, ...cs] = channels(cfg.width, cfg.arch);
+  const blocks = new Blocks(cfg, options.seed ?? 0);
   const input = tf.input({ shape: [32, 32, 3], name: "image" });
-  let x = convBn(input, c0, "prep");
-  x = residual(pool(convBn(x, c1, "layer1"), "layer1_pool"), c1, "layer1");
-  x = pool(convBn(x, c2, "layer2"), "layer2_pool");
-  x = residual(pool(convBn(x, c3, "layer3"), "layer3_pool"), c3, "layer3");
-  const globalPool = cfg.pool === "max" ? tf.layers.globalMaxPooling2d : tf.layers.globalAveragePooling2d;
-  x = globalPool({ name: "pool" }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({
-    units: 10,
-    useBias: false,
-    kernelInitializer: torchInit(rng.nextUint32()),
-    name: "linear",
-  })
-    .apply(x) as tf.SymbolicTensor;
-  const logits = new Scale({ scale: cfg.logitScale, name: "logits" }).apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: input, outputs: logits, name: "davidnet" });
+  let x = blocks.prep(input, c0);
+  for (const [i, layer] of spec.layers.entries()) x = blocks.layer(x, layer, cs[i], `layer${i + 1}`);
+  const model = tf.model({ inputs: input, outputs: blocks.head(x, spec.head), name: cfg.arch });
+  if (cfg.whiten) {
+    const kernel = whiteningKernel(options.whitening!);
+    model.getLayer("prep_whiten").setWeights([kernel]);
+    kernel.dispose();
+  }
+  return model;
 }
 
 /** The layer whose output is block `block`'s activation ("prep", "layer1", "layer1_res1", ...). */
 export function activationLayerName(model: tf.LayersModel, block: string): string {
   const layer = model.layers.find((l) => [`${block}_bn`, `${block}_relu`, `${block}_celu`].includes(l.name));
-  if (!layer) throw new Error(`DavidNet has no block ${block}`);
+  if (!layer) throw new Error(`the net has no block ${block}`);
   return layer.name;
 }
 
-/** Trainable parameters (conv and linear weights, BN weight and bias); full width: 6,573,120. */
+/** Trainable parameters (conv and linear weights, BN weight and bias); DavidNet at full width: 6,573,120. */
 export function countTrainableParams(model: tf.LayersModel): number {
   return model.trainableWeights.reduce((n, w) => n + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
 }

@@ -74,7 +74,13 @@ export interface Series {
   name: string;
   x: Array<number | string>;
   y: number[];
+  /** Error bar half-lengths (e.g. one standard deviation), drawn when given. */
+  error?: number[];
 }
+
+const errorBars = (
+  s: Series,
+) => (s.error ? { error_y: { type: "data", array: s.error, visible: true } } : {});
 
 /** Lines (or lines with markers) of several series, optionally on a log x-axis. */
 export function lineFigure(
@@ -91,6 +97,7 @@ export function lineFigure(
       name: s.name,
       x: s.x,
       y: s.y,
+      ...errorBars(s),
     })),
     layout: {
       title: { text: title },
@@ -103,7 +110,7 @@ export function lineFigure(
 /** Grouped bars of several series over the same categories. */
 export function barFigure(title: string, yTitle: string, series: Series[]): Figure {
   return {
-    data: series.map((s) => ({ type: "bar", name: s.name, x: s.x, y: s.y })),
+    data: series.map((s) => ({ type: "bar", name: s.name, x: s.x, y: s.y, ...errorBars(s) })),
     layout: { title: { text: title }, yaxis: { title: { text: yTitle } }, barmode: "group" },
   };
 }

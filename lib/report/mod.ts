@@ -16,4 +16,3 @@ export { epochLine, progressLine, progressPrinter } from "./progress.ts";
 export { encodePng, tileImages } from "./png.ts";
 export { figureSvg } from "./svg.ts";
 export { type Displayable, JUPYTER_DISPLAY, showFigure, showImages, showRows, showTable } from "./display.ts";
-export { readRunHistory, type RunHistory } from "./history.ts";

@@ -27,13 +27,6 @@ export function piecewiseLinear(knots: ReadonlyArray<readonly [number, number]>)
   };
 }
 
-/** The seed's slanted triangle: 0 -> `peak` at `peakEpoch` -> 0 at `epochs` (DavidNet: 0.4 at 5 of 24). */
-export function slantedTriangular(peak: number, peakEpoch: number, epochs: number): Schedule {
-  if (peakEpoch <= 0) return piecewiseLinear([[0, peak], [epochs, 0]]);
-  if (peakEpoch >= epochs) return piecewiseLinear([[0, 0], [epochs, peak]]);
-  return piecewiseLinear([[0, 0], [peakEpoch, peak], [epochs, 0]]);
-}
-
 /**
  * Smith's one-cycle with cosine phases: from `peak / divFactor` up to `peak` over the first `pctStart` of
  * `epochs`, then down to `peak / (divFactor * finalDiv)`.
@@ -75,19 +68,40 @@ export const SCHEDULE_NAMES = ["piecewise", "onecycle", "cosine", "step"] as con
 export type ScheduleName = typeof SCHEDULE_NAMES[number];
 
 /**
- * The named schedule peaking at `peak`: `piecewise` is the seed's slanted triangle (peak at `peakEpoch`),
- * `onecycle` uses `peakEpoch / epochs` as its warm-up fraction, `cosine` warms up to `peakEpoch`, and `step`
- * decays by 10x at 50% and 75% of training.
+ * The shape of a run's learning rate, in fractions of the run (as in Page's later code, where the peak sits at
+ * epochs / 5), so that changing the number of epochs scales every knot with it.
  */
-export function makeSchedule(name: ScheduleName, peak: number, peakEpoch: number, epochs: number): Schedule {
+export interface LrShape {
+  /** Peak learning rate. */
+  lr: number;
+  /** Fraction of the run at which the rate peaks (the warm-up's end). */
+  peak: number;
+  /** Final rate as a fraction of `lr` (piecewise only). */
+  end: number;
+  /** Fraction of the run at which the final rate is reached and then held (piecewise only). */
+  endAt: number;
+}
+
+/**
+ * The named schedule over `epochs`: `piecewise` is Page's piecewise-linear 0 -> lr at `peak` -> lr * end at
+ * `endAt`, held after (DAWNBench: 0 -> 0.4 at 5/24 -> 0 at the end; the bag of tricks: 0 -> 1 at 0.2 -> 0.1 at 0.8);
+ * `onecycle` uses `peak` as its warm-up fraction, `cosine` warms up to `peak`, and `step` decays by 10x at 50% and
+ * 75% of training.
+ */
+export function makeSchedule(name: ScheduleName, shape: LrShape, epochs: number): Schedule {
+  const { lr, peak, end, endAt } = shape;
   switch (name) {
     case "piecewise":
-      return slantedTriangular(peak, peakEpoch, epochs);
+      return piecewiseLinear(
+        peak > 0
+          ? [[0, 0], [peak * epochs, lr], [endAt * epochs, lr * end]]
+          : [[0, lr], [endAt * epochs, lr * end]],
+      );
     case "onecycle":
-      return oneCycle(peak, epochs, peakEpoch / epochs);
+      return oneCycle(lr, epochs, peak);
     case "cosine":
-      return cosine(peak, epochs, peakEpoch);
+      return cosine(lr, epochs, peak * epochs);
     case "step":
-      return stepDecay(peak, [epochs * 0.5, epochs * 0.75]);
+      return stepDecay(lr, [epochs * 0.5, epochs * 0.75]);
   }
 }

@@ -1,4 +1,7 @@
-/** TFRecord shards of `tf.train.Example`s: CRC32C, framing, the protobuf payload, writing and verified reading. */
+/**
+ * TFRecord shards of `tf.train.Example`s: CRC32C, framing, the protobuf payload, writing and verified reading;
+ * and the shard folder training reads, made on first use.
+ */
 export { crc32c, maskCrc, maskedCrc32c } from "./crc32c.ts";
 export { decodeExample, encodeExample, type ImageExample } from "./example.ts";
 export {
@@ -15,3 +18,4 @@ export { encodeShard, writeShards, type WriteShardsOptions } from "./write.ts";
 export { readShards, readShardSplit } from "./read.ts";
 export { describeRecord, hexDump, type RecordField } from "./inspect.ts";
 export { shardReadThroughput, type ShardSpeed } from "./throughput.ts";
+export { DEFAULT_SHARD_DIR, ensureShards, loadTestData, loadTrainingData } from "./training.ts";

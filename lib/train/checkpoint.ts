@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { tf } from "../backend/mod.ts";
-import { exists, replaceDirAtomic, writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
+import { exists, recoverDirAtomic, replaceDirAtomic, writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { loadModel, saveModel } from "../model/mod.ts";
 import type { EpochMetrics } from "./types.ts";
 
@@ -40,13 +40,17 @@ export async function saveCheckpoint(
   });
 }
 
-/** Reads a checkpoint written by {@link saveCheckpoint}; the caller disposes the model and momentum tensors. */
+/**
+ * Reads a checkpoint written by {@link saveCheckpoint}, first repairing what a crash during a save left (see
+ * `recoverDirAtomic`); the caller disposes the model and momentum tensors.
+ */
 export async function loadCheckpoint(dir: string): Promise<{
   model: tf.LayersModel;
   momentum: tf.NamedTensorMap;
   state: TrainState;
   metadata: Record<string, unknown>;
 }> {
+  await recoverDirAtomic(dir);
   if (!(await exists(join(dir, "state.json")))) {
     throw new Error(
       `${dir} holds no checkpoint (state.json); --resume takes the --out folder of an earlier run`,

@@ -1,12 +1,13 @@
 /** Training DavidNet: data on the device, loss, SGD, the loop, evaluation with TTA, checkpoints. */
 export * from "./types.ts";
 export { countCorrect, smoothedCrossEntropy } from "./loss.ts";
-export { NesterovSgd } from "./sgd.ts";
+export { type NamedParam, NesterovSgd, type ParamGroup, type SgdSettings } from "./sgd.ts";
 export { denormalizeImages, type DeviceData, normalizeImages, toDevice } from "./device_data.ts";
-export { evaluate, predictLogits } from "./evaluate.ts";
+export { evaluate, predictLogits, TTA_MODES, type TtaMode } from "./evaluate.ts";
 export { loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.ts";
-export { TARGET_ACCURACY, train, type TrainOptions, trainStep, warmUp } from "./trainer.ts";
-export { DAVIDNET24, type PresetName, PRESETS, SMOKE } from "./presets.ts";
+export { TARGET_ACCURACY, train, type TrainOptions, warmUp } from "./trainer.ts";
+export { TrainSession, trainStep, WHITENING_IMAGES, whiteningFor, whiteningOf } from "./session.ts";
+export { WeightAverage } from "./ema.ts";
+export { isBnBias, makeSgd, namedParams, paramGroups } from "./param_groups.ts";
 export { lrSweep, type SweepPoint } from "./lr_sweep.ts";
-export { BAG_OF_TRICKS, type Trick } from "./tricks.ts";
 export { augmentExamples } from "./examples.ts";

@@ -1,25 +1,47 @@
 import { tf } from "../backend/mod.ts";
 import { fusedOnWebGpu, fusedSgdUpdate } from "../kernels/mod.ts";
 
+/** A parameter and its stable (checkpoint) name. */
+export interface NamedParam {
+  name: string;
+  variable: tf.Variable;
+}
+
+/** An SGD parameter group: its parameters, and multipliers of the learning rate and the weight decay. */
+export interface ParamGroup {
+  name: string;
+  lrScale: number;
+  wdScale: number;
+  params: NamedParam[];
+}
+
+/** Settings shared by every group. */
+export interface SgdSettings {
+  momentum: number;
+  weightDecay: number;
+  nesterov: boolean;
+}
+
 /**
- * SGD with (Nesterov) momentum and L2 weight decay, in PyTorch's form:
- * g = grad + wd * w; v = mu * v + g; w -= lr * (nesterov ? g + mu * v : v).
+ * SGD with (Nesterov) momentum and L2 weight decay over parameter groups, in PyTorch's form:
+ * g = grad + wd * w; v = mu * v + g; w -= lr * (nesterov ? g + mu * v : v), with each group's lr and wd scaled
+ * by its multipliers (Page's BN-bias group: lr x 64, wd / 64).
  *
- * The seed sums the loss over the batch with lr / batch and weight decay 5e-4 x batch; with the mean loss used
+ * Page sums the loss over the batch with lr / batch and weight decay 5e-4 x batch; with the mean loss used
  * here that is exactly lr = 0.4 and weight decay 5e-4 (both products lr * grad and lr * wd * w are unchanged).
+ * His update keeps lr inside the velocity (v = mu * v - lr * g); the two forms agree while lr is constant and
+ * differ slightly while it changes.
  */
 export class NesterovSgd {
   readonly #velocity: Map<string, tf.Variable>;
+  /** Every parameter, over all groups. */
+  readonly params: ReadonlyArray<NamedParam>;
 
-  /** Momentum buffers start at zero, one per parameter; `name` is the parameter's stable (checkpoint) name. */
-  constructor(
-    readonly params: ReadonlyArray<{ name: string; variable: tf.Variable }>,
-    readonly momentum = 0.9,
-    readonly weightDecay = 5e-4,
-    readonly nesterov = true,
-  ) {
+  /** Momentum buffers start at zero, one per parameter. */
+  constructor(readonly groups: ReadonlyArray<ParamGroup>, readonly settings: SgdSettings) {
+    this.params = groups.flatMap((g) => g.params);
     this.#velocity = new Map(
-      params.map((p) => [p.name, tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false))]),
+      this.params.map((p) => [p.name, tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false))]),
     );
   }
 
@@ -28,27 +50,26 @@ export class NesterovSgd {
    * WebGPU each parameter takes one fused in-place dispatch; otherwise tfjs's elementwise ops.
    */
   step(grads: tf.NamedTensorMap, lr: number): void {
-    if (fusedOnWebGpu()) {
-      const h = { lr, momentum: this.momentum, weightDecay: this.weightDecay, nesterov: this.nesterov };
-      for (const { name, variable: w } of this.params) {
-        const grad = grads[w.name];
-        if (!grad) throw new Error(`no gradient for ${name}`);
-        fusedSgdUpdate(w, this.#velocity.get(name)!, grad, h);
-      }
-      return;
-    }
-    tf.tidy(() => {
-      for (const { name, variable: w } of this.params) {
+    const { momentum, nesterov } = this.settings;
+    for (const group of this.groups) {
+      const glr = lr * group.lrScale, wd = this.settings.weightDecay * group.wdScale;
+      for (const { name, variable: w } of group.params) {
         const grad = grads[w.name];
         if (!grad) throw new Error(`no gradient for ${name}`);
         const v = this.#velocity.get(name)!;
-        const g = this.weightDecay ? tf.add(grad, tf.mul(w, this.weightDecay)) : grad;
-        const vNew = tf.add(tf.mul(v, this.momentum), g);
-        v.assign(vNew);
-        const dir = this.nesterov ? tf.add(g, tf.mul(vNew, this.momentum)) : vNew;
-        w.assign(tf.sub(w, tf.mul(dir, lr)));
+        if (fusedOnWebGpu()) {
+          fusedSgdUpdate(w, v, grad, { lr: glr, momentum, weightDecay: wd, nesterov });
+          continue;
+        }
+        tf.tidy(() => {
+          const g = wd ? tf.add(grad, tf.mul(w, wd)) : grad;
+          const vNew = tf.add(tf.mul(v, momentum), g);
+          v.assign(vNew);
+          const dir = nesterov ? tf.add(g, tf.mul(vNew, momentum)) : vNew;
+          w.assign(tf.sub(w, tf.mul(dir, glr)));
+        });
       }
-    });
+    }
   }
 
   /** The momentum buffers by parameter name (for checkpoints). */

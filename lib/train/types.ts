@@ -2,6 +2,7 @@ import type { AugmentConfig } from "../augment/mod.ts";
 import type { DavidNetConfig } from "../model/mod.ts";
 import type { ConvStrategy, KernelMode } from "../kernels/mod.ts";
 import type { ScheduleName } from "../schedule/mod.ts";
+import type { TtaMode } from "./evaluate.ts";
 
 /** Every hyperparameter of a training run. */
 export interface TrainConfig {
@@ -9,18 +10,30 @@ export interface TrainConfig {
   augment: AugmentConfig;
   epochs: number;
   batchSize: number;
-  /** Peak learning rate of the schedule. */
+  /** Peak learning rate of the schedule (on the mean loss). */
   lr: number;
-  /** Epoch at which the schedule peaks (or ends its warm-up). */
-  lrPeakEpoch: number;
   schedule: ScheduleName;
+  /** Fraction of the run at which the learning rate peaks. */
+  lrPeak: number;
+  /** Final learning rate as a fraction of the peak (piecewise). */
+  lrEnd: number;
+  /** Fraction of the run at which the final rate is reached and then held (piecewise). */
+  lrEndAt: number;
   momentum: number;
   nesterov: boolean;
   /** L2 weight decay coefficient on the mean loss (the seed's 5e-4 x batch on the summed loss). */
   weightDecay: number;
+  /** SGD parameter group of the BN biases: learning-rate multiplier (Page: 64 with frozen BN scales). */
+  biasLrScale: number;
+  /** SGD parameter group of the BN biases: weight-decay multiplier (Page: 1/64). */
+  biasWdScale: number;
   labelSmoothing: number;
-  /** Evaluate with left-right flip test-time augmentation. */
-  tta: boolean;
+  /** Average the weights (every float of the state) every this many steps; 0: off (Page: 5). */
+  emaEvery: number;
+  /** Per-step momentum of the weight average; each update uses momentum^emaEvery (Page: 0.99). */
+  emaMomentum: number;
+  /** Test-time augmentation: none, left-right flip, or flip and 2-pixel translations. */
+  tta: TtaMode;
   /** Train images used (the first N in the official order); 50000 is all. */
   trainSubset: number;
   /** Evaluate on the test set every N epochs (and always after the last); 0: only after the last. */

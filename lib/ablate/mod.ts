@@ -1,0 +1,8 @@
+/**
+ * Ablations: train a base config and the base with each trick flipped, several seeds each, and say which
+ * differences exceed the noise (`deno task ablate`).
+ */
+export { ablationVariants, type Variant } from "./plan.ts";
+export { type Ablation, type ArmResult, type ArmRun, runAblation } from "./run.ts";
+export { type Difference, difference, type MeanStd, meanStd } from "./stats.ts";
+export { ablationHtml, type AblationRow, ablationRows } from "./report.ts";

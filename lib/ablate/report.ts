@@ -1,0 +1,58 @@
+import { barFigure, formatSeconds, reportHtml } from "../report/mod.ts";
+import type { Ablation } from "./run.ts";
+import type { MeanStd } from "./stats.ts";
+
+/** One printed row of an ablation: formatted mean ± std and the verdict against the base. */
+export interface AblationRow {
+  arm: string;
+  "test acc (%)": string;
+  "vs base (points)": string;
+  verdict: string;
+  "train time": string;
+  "time to 94%": string;
+}
+
+const pct = (m: MeanStd) => `${(100 * m.mean).toFixed(2)} ± ${(100 * m.std).toFixed(2)}`;
+const secs = (m: MeanStd) => `${formatSeconds(m.mean)} ± ${formatSeconds(m.std)}`;
+
+/** The ablation as table rows: accuracy, difference from the base (± its standard error), time, time to 94%. */
+export function ablationRows(a: Ablation): AblationRow[] {
+  return a.arms.map((arm) => ({
+    arm: arm.name,
+    "test acc (%)": pct(arm.accuracy),
+    "vs base (points)": arm.vsBase
+      ? `${arm.vsBase.diff >= 0 ? "+" : ""}${(100 * arm.vsBase.diff).toFixed(2)} ± ${
+        (100 * arm.vsBase.se).toFixed(2)
+      }`
+      : "",
+    verdict: arm.vsBase ? (arm.vsBase.exceedsNoise ? "exceeds 2 SE" : "within noise") : "",
+    "train time": secs(arm.trainSeconds),
+    "time to 94%": arm.timeTo94 ? `${secs(arm.timeTo94)} (${arm.reached}/${arm.runs.length})` : "not reached",
+  }));
+}
+
+const escape = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
+
+/** A self-contained HTML page: what was run, the table, and test accuracy per arm with ± 1 std error bars. */
+export function ablationHtml(a: Ablation, title: string, facts: Record<string, string>): string {
+  const rows = ablationRows(a);
+  const head = Object.keys(rows[0]).map((k) => `<th>${escape(k)}</th>`).join("");
+  const body = rows.map((r) => `<tr>${Object.values(r).map((v) => `<td>${escape(v)}</td>`).join("")}</tr>`);
+  const factList = Object.entries(facts).map(([k, v]) =>
+    `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`
+  );
+  const note =
+    `<p>${a.runsPerArm} seeds per arm (mean ± sample std). A difference "exceeds 2 SE" when it is larger ` +
+    `than twice its standard error; otherwise it is within the noise of this many seeds.</p>`;
+  const fig = barFigure(`Test accuracy per arm (${a.runsPerArm} seeds, ± 1 std)`, "test accuracy (%)", [{
+    name: "test accuracy",
+    x: a.arms.map((arm) => arm.name),
+    y: a.arms.map((arm) => 100 * arm.accuracy.mean),
+    error: a.arms.map((arm) => 100 * arm.accuracy.std),
+  }]);
+  fig.layout.xaxis = { title: { text: "arm (base, or base with one trick flipped)" }, automargin: true };
+  return reportHtml(title, [
+    `<h2>Setup</h2><table>${factList.join("")}</table>`,
+    `<h2>Results</h2>${note}<table><thead><tr>${head}</tr></thead><tbody>${body.join("")}</tbody></table>`,
+  ], [fig]);
+}

@@ -1,0 +1,78 @@
+import { validateConfig } from "../config/mod.ts";
+import { type DeviceData, train, type TrainOptions } from "../train/mod.ts";
+import type { Variant } from "./plan.ts";
+import { type Difference, difference, type MeanStd, meanStd } from "./stats.ts";
+
+/** One training run of an arm. */
+export interface ArmRun {
+  seed: number;
+  testAcc: number;
+  trainSeconds: number;
+  timeTo94: number | null;
+}
+
+/** An arm's runs and their statistics. */
+export interface ArmResult {
+  name: string;
+  toggle: string | null;
+  runs: ArmRun[];
+  accuracy: MeanStd;
+  trainSeconds: MeanStd;
+  /** Time to 94% over the runs that reached it, or null when none did. */
+  timeTo94: MeanStd | null;
+  /** Runs that reached 94%. */
+  reached: number;
+  /** Accuracy difference from the base arm (null for the base). */
+  vsBase: Difference | null;
+}
+
+/** The outcome of {@link runAblation}. */
+export interface Ablation {
+  runsPerArm: number;
+  arms: ArmResult[];
+}
+
+/**
+ * Trains every variant `runs` times with seeds seed, seed+1, ... (the same seeds for every arm) and compares
+ * each arm's mean test accuracy with the base's. Every config is validated before the first run.
+ */
+export async function runAblation(
+  variants: readonly Variant[],
+  data: DeviceData,
+  options: { runs: number; seed: number; onRun?: (arm: string, run: ArmRun) => void; train?: TrainOptions },
+): Promise<Ablation> {
+  for (const v of variants) validateConfig(v.config);
+  const arms: ArmResult[] = [];
+  for (const v of variants) {
+    const runs: ArmRun[] = [];
+    for (let i = 0; i < options.runs; i++) {
+      const seed = options.seed + i;
+      const { result, model } = await train({ ...v.config, seed }, data, options.train);
+      model.dispose();
+      if (result.status !== "completed") {
+        throw new Error(`${v.name}, seed ${seed}: training ${result.status}; the ablation stops`);
+      }
+      const run = {
+        seed,
+        testAcc: result.finalTestAcc!,
+        trainSeconds: result.trainSeconds,
+        timeTo94: result.timeTo94,
+      };
+      runs.push(run);
+      options.onRun?.(v.name, run);
+    }
+    const reached = runs.map((r) => r.timeTo94).filter((t): t is number => t !== null);
+    const accuracy = meanStd(runs.map((r) => r.testAcc));
+    arms.push({
+      name: v.name,
+      toggle: v.toggle,
+      runs,
+      accuracy,
+      trainSeconds: meanStd(runs.map((r) => r.trainSeconds)),
+      timeTo94: reached.length ? meanStd(reached) : null,
+      reached: reached.length,
+      vsBase: arms.length ? difference(arms[0].accuracy, accuracy) : null,
+    });
+  }
+  return { runsPerArm: options.runs, arms };
+}

@@ -1,0 +1,129 @@
+import { getPath, param, type ParamValue, setPath } from "./schema.ts";
+
+/** One setting of a trick: a hyperparameter (by flag) and its value with the trick off and on. */
+export interface TrickSetting {
+  flag: string;
+  off: ParamValue;
+  on: ParamValue;
+}
+
+/** One trick of Page's bag: a toggle name, what it sets, where it comes from and what he measured. */
+export interface TrickSpec {
+  /** The toggle's name (`deno task ablate --toggle NAME`). */
+  toggle: string;
+  trick: string;
+  /** The hyperparameters it sets; the first decides whether a config has it on. */
+  settings: readonly TrickSetting[];
+  /** Page's post and his measured effect. */
+  source: string;
+}
+
+/** Every trick of "How to train your ResNet 8: Bag of tricks", as toggles over the config schema. */
+export const TRICK_SPECS: readonly TrickSpec[] = [
+  {
+    toggle: "move-pool",
+    trick: "Moved max pool (conv, pool, BN, act)",
+    settings: [{ flag: "move-pool", off: false, on: true }],
+    source: "part 8: 24 epochs 79 s -> 76 s at the same accuracy (a quarter of the BN work)",
+  },
+  {
+    toggle: "label-smoothing",
+    trick: "Label smoothing",
+    settings: [{ flag: "label-smoothing", off: 0, on: 0.2 }],
+    source: "part 8: +0.5% at 24 epochs; with it, 94% in 20 epochs (59 s)",
+  },
+  {
+    toggle: "celu",
+    trick: "CELU activation",
+    settings: [{ flag: "activation", off: "relu", on: "celu" }],
+    source: "part 8: smoothing the net: 94% in 18 epochs (52 s)",
+  },
+  {
+    toggle: "ghost-bn",
+    trick: "Ghost batch norm (groups of 32)",
+    settings: [{ flag: "ghost-batch", off: 0, on: 32 }],
+    source: "part 8: 94% in 18 epochs (46 s) with lr 0.6",
+  },
+  {
+    toggle: "frozen-bn-scale",
+    trick: "Frozen BN scales, with CELU alpha 0.3, logits x 1/16, BN biases lr x64 and wd /64",
+    settings: [
+      { flag: "freeze-bn-scale", off: false, on: true },
+      { flag: "celu-alpha", off: 0.075, on: 0.3 },
+      { flag: "logit-scale", off: 0.125, on: 1 / 16 },
+      { flag: "bias-lr-scale", off: 1, on: 64 },
+      { flag: "bias-wd-scale", off: 1, on: 1 / 64 },
+    ],
+    source: "part 8: 94% in 17 epochs (43 s)",
+  },
+  {
+    toggle: "whiten",
+    trick: "Input patch whitening",
+    settings: [{ flag: "whiten", off: false, on: true }],
+    source: "part 8: 94% in 15 epochs (36 s)",
+  },
+  {
+    toggle: "ema",
+    trick: "Exponential moving average of the weights",
+    settings: [{ flag: "ema-every", off: 0, on: 5 }],
+    source: "part 8: with a held final LR, 94% in 13 epochs (34 s)",
+  },
+  {
+    toggle: "tta",
+    trick: "Flip test-time augmentation",
+    settings: [{ flag: "tta", off: "none", on: "flip" }],
+    source: "part 8: 94% in 10 epochs (26 s) without cutout",
+  },
+  {
+    toggle: "cutout",
+    trick: "Cutout 8x8",
+    settings: [{ flag: "cutout", off: 0, on: 8 }],
+    source: "DAWNBench (parts 1-4); part 8 drops it with TTA at 10 epochs",
+  },
+];
+
+/** The toggle names. */
+export const TOGGLES = TRICK_SPECS.map((t) => t.toggle);
+
+/** The trick of toggle `name`; throws naming the known toggles when there is none. */
+export function trickSpec(name: string): TrickSpec {
+  const t = TRICK_SPECS.find((s) => s.toggle === name);
+  if (!t) throw new Error(`no trick '${name}'; toggles: ${TOGGLES.join(", ")}`);
+  return t;
+}
+
+/** True when `config` has trick `name` on (its first setting has the "on" value). */
+export function trickIsOn(config: object, name: string): boolean {
+  const s = trickSpec(name).settings[0];
+  return getPath(config, param(s.flag).path) !== s.off;
+}
+
+/** `config` with trick `name` switched to the other state: every setting to its off or on value. */
+export function flipTrick<T extends object>(config: T, name: string): T {
+  const on = !trickIsOn(config, name);
+  return trickSpec(name).settings.reduce(
+    (c, s) => setPath(c, param(s.flag).path, on ? s.on : s.off),
+    config,
+  );
+}
+
+/** One row of the bag-of-tricks table: the trick, whether davidnet has it, and how to switch it on. */
+export interface Trick {
+  trick: string;
+  available: boolean;
+  how: string;
+}
+
+/** Page's bag of tricks with what davidnet offers: the toggles' flags, and mixed precision with why not. */
+export const BAG_OF_TRICKS: Trick[] = [
+  ...TRICK_SPECS.map((t) => ({
+    trick: t.trick,
+    available: true,
+    how: t.settings.map((s) => (s.on === true ? `--${s.flag}` : `--${s.flag} ${s.on}`)).join(" "),
+  })),
+  {
+    trick: "Mixed precision (float16)",
+    available: false,
+    how: "not available: tfjs's WebGPU backend has no float16 tensors (float32 only)",
+  },
+];

@@ -1,0 +1,140 @@
+/**
+ * The net as data: a {@link NetSpec} says what `buildDavidNet` builds (prep block, layers, head), and
+ * {@link NET_SPECS} names the nets of "How to train your ResNet" part 4 (Page's experiments.ipynb): the backbone
+ * steps of his architecture search and his class A and class B nets, of which DavidNet is one.
+ */
+
+/** Where a layer's extra blocks go: none, one extra conv-bn-act (class A) or a residual block (class B). */
+export type ExtraBlock = "none" | "extra" | "residual";
+
+/** One layer of the net: a conv-bn-act that halves the resolution, then an optional extra block. */
+export interface LayerSpec {
+  /** Output channels at width 1 (the builder rounds `channels * width`, at least 1). */
+  channels: number;
+  /** Side of the layer's conv kernel. */
+  kernel: 1 | 3;
+  /**
+   * How the layer halves the resolution: `pool`, a stride-1 conv then a 2x2 max pool (DavidNet); `stride`, the
+   * conv itself at stride 2, zero-padded by (kernel - 1) / 2 on every side as PyTorch's `padding` does.
+   */
+  downsample: "pool" | "stride";
+  /** The block after the downsampling conv (and pool), at the same channels and resolution. */
+  block: ExtraBlock;
+}
+
+/** The classifier: a global pool of the last layer, then a linear layer to the 10 classes. */
+export interface HeadSpec {
+  /** Global max pool, or the concatenation of global max and average pools (Page's DAWNBench ResNet). */
+  pool: "max" | "max+avg";
+  /** Whether the linear layer has a bias (PyTorch init: uniform in +-1 / sqrt(fan in)). */
+  bias: boolean;
+}
+
+/**
+ * A net: the prep block (3x3 conv-bn-act from the image, or with `whiten` a fixed whitening conv and a 1x1
+ * conv-bn-act), the layers in order, and the head, then the config's logit scale.
+ */
+export interface NetSpec {
+  /** Channels of the prep block at width 1. */
+  prep: number;
+  layers: LayerSpec[];
+  head: HeadSpec;
+}
+
+/** Layers with extra blocks: L1 = layer1, L1L3 = layer1 and layer3, ... (Page's seven placements). */
+export type Placement = "L1" | "L2" | "L3" | "L1L2" | "L1L3" | "L2L3" | "L1L2L3";
+
+/** The seven placements of Page's class A and class B nets. */
+export const PLACEMENTS: readonly Placement[] = ["L1", "L2", "L3", "L1L2", "L1L3", "L2L3", "L1L2L3"];
+
+/** A named net of {@link NET_SPECS}. */
+export type ArchName =
+  | "davidnet"
+  | "basic"
+  | "backbone-1x1s2"
+  | "backbone-3x3s2"
+  | "backbone-pool"
+  | "backbone"
+  | `A-${Placement}`
+  | `B-${Placement}`;
+
+/** Page's `net()`: prep 64, layers 128-256-512 with 3x3 conv + max pool, global max pool, linear without bias. */
+function classNet(blocks: [ExtraBlock, ExtraBlock, ExtraBlock]): NetSpec {
+  return {
+    prep: 64,
+    layers: [128, 256, 512].map((channels, i) => ({
+      channels,
+      kernel: 3,
+      downsample: "pool",
+      block: blocks[i],
+    })),
+    head: { pool: "max", bias: false },
+  };
+}
+
+/** Page's class A (`extra`) or class B (`residual`) net with the blocks at `at`. */
+function placed(block: ExtraBlock, at: Placement): NetSpec {
+  const has = (i: number) => (at.includes(`L${i}`) ? block : "none");
+  return classNet([has(1), has(2), has(3)]);
+}
+
+/**
+ * A backbone of Page's part-4 search: `DAWN_net(block=shortcut_block, prep_bn_relu=True)` with its identity
+ * blocks dropped, i.e. prep conv-bn-relu 64, then three downsampling conv-bn-relu layers 128, 256, `last`.
+ */
+function backbone(kernel: 1 | 3, downsample: "pool" | "stride", last: number, head: HeadSpec): NetSpec {
+  return {
+    prep: 64,
+    layers: [128, 256, last].map((channels) => ({ channels, kernel, downsample, block: "none" as const })),
+    head,
+  };
+}
+
+const CONCAT_HEAD: HeadSpec = { pool: "max+avg", bias: true };
+
+/** Page's class A (`extra`) or class B (`residual`) nets, one per placement. */
+function classNets<K extends "A" | "B">(kind: K, block: ExtraBlock): Record<`${K}-${Placement}`, NetSpec> {
+  const entries = PLACEMENTS.map((p) => [`${kind}-${p}`, placed(block, p)]);
+  return Object.fromEntries(entries) as Record<`${K}-${Placement}`, NetSpec>;
+}
+
+const CLASS_B = classNets("B", "residual");
+
+/**
+ * Every named net. From Page's experiments.ipynb, part 4 ("Architecture"), in the order of his search
+ * (accuracies are his, 20 epochs unless said):
+ * - `backbone-1x1s2`: the shortest path of his DAWNBench ResNet-18, "remove repeat bn-relu": 1x1 stride-2
+ *   downsampling convs 128-256-256, max+avg pool, linear with bias (56.0%).
+ * - `backbone-3x3s2`: the same with 3x3 stride-2 convs (85.6%).
+ * - `backbone-pool`: 3x3 stride-1 convs, each followed by a 2x2 max pool (89.7%).
+ * - `backbone`: the last conv doubled to 512, global max pool only (90.7%).
+ * - `basic`: his `net(extra_layers=(), res_layers=())`, the backbone with the linear layer's bias dropped (and,
+ *   as all nets here, BN scale initialised to 1, logits x the config's logit scale: 91.1%). Class A and B add
+ *   blocks to it.
+ * - `A-L1` ... `A-L1L2L3`: one extra conv-bn-act after the named layers (A-L1L2L3: 95.0% in 60 epochs, cutout 12).
+ * - `B-L1` ... `B-L1L2L3`: a residual block x + f(f(x)) after the named layers.
+ * - `davidnet`: `B-L1L3`, the final net (93.7% in 20 epochs, 94.1% in 24). The same spec object.
+ *
+ * Page's backbones had no logit scale (weight 1): set the config's `logitScale` to 1 to reproduce them.
+ */
+export const NET_SPECS: Readonly<Record<ArchName, NetSpec>> = {
+  davidnet: CLASS_B["B-L1L3"],
+  "backbone-1x1s2": backbone(1, "stride", 256, CONCAT_HEAD),
+  "backbone-3x3s2": backbone(3, "stride", 256, CONCAT_HEAD),
+  "backbone-pool": backbone(3, "pool", 256, CONCAT_HEAD),
+  backbone: backbone(3, "pool", 512, { pool: "max", bias: true }),
+  basic: classNet(["none", "none", "none"]),
+  ...classNets("A", "extra"),
+  ...CLASS_B,
+};
+
+/** The names of {@link NET_SPECS}, DavidNet first, then in the order of Page's search (for flags and validation). */
+export const ARCH_NAMES: readonly ArchName[] = Object.keys(NET_SPECS) as ArchName[];
+
+/** The spec named `name`; an unknown name throws, listing the known ones. */
+export function netSpec(name: string): NetSpec {
+  if (!Object.hasOwn(NET_SPECS, name)) {
+    throw new Error(`unknown net "${name}": pick one of ${ARCH_NAMES.join(", ")}`);
+  }
+  return NET_SPECS[name as ArchName];
+}

@@ -1,0 +1,36 @@
+import type { BackendInfo } from "../backend/mod.ts";
+import type { ChannelStats, SourceInfo } from "../data/mod.ts";
+import type { EpochMetrics, TrainConfig } from "../train/mod.ts";
+
+/** `config.json` of a run: what it was trained with and how, written before training starts. */
+export interface RunConfig {
+  config: TrainConfig;
+  /** The preset the config started from. */
+  preset: string;
+  backend: BackendInfo;
+  data: { shards: string; source: SourceInfo; stats: ChannelStats };
+  versions: { deno: string; tfjs: string };
+  /** The command line that started the run. */
+  command: string;
+}
+
+/** `history.json` of a run: per-epoch metrics and per-step losses and learning rates. */
+export interface RunHistory {
+  metrics: EpochMetrics[];
+  losses: number[];
+  lrs: number[];
+}
+
+/**
+ * The files of a run folder, as `deno task train --out DIR` writes them (`config.json` first, the rest when the
+ * run ends or stops).
+ */
+export const RUN_FILES = {
+  config: "config.json",
+  summary: "summary.json",
+  history: "history.json",
+  metrics: "metrics.csv",
+  report: "report.html",
+  model: "model",
+  checkpoint: "checkpoint",
+} as const;

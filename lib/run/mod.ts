@@ -1,0 +1,8 @@
+/**
+ * The run folder of `deno task train --out DIR`: `config.json`, `summary.json`, `history.json`, `metrics.csv`,
+ * `report.html`, `model/` and `checkpoint/`; their writers and readers, for the CLI, the notebooks and pages.
+ */
+export { RUN_FILES, type RunConfig, type RunHistory } from "./files.ts";
+export { type RunSummary, summarize } from "./summary.ts";
+export { writeRunConfig, writeRunOutputs } from "./write.ts";
+export { readRunConfig, readRunHistory } from "./read.ts";

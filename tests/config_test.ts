@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { ablationRows, ablationVariants, difference, meanStd } from "../lib/ablate/mod.ts";
+import {
+  BAG_OF_TRICKS,
+  CONFIG_SCHEMA,
+  ConfigError,
+  configFrom,
+  flipTrick,
+  getPath,
+  PRESETS,
+  SMOKE,
+  SMOKE_TRICKS,
+  TOGGLES,
+  trickIsOn,
+  TRICKS,
+  validateConfig,
+} from "../lib/config/mod.ts";
+import type { TrainConfig } from "../lib/train/mod.ts";
+
+/** Every leaf path of a config object ("model.width", ...). */
+function leaves(o: object, prefix = ""): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? leaves(v, `${prefix}${k}.`) : [`${prefix}${k}`]
+  );
+}
+
+Deno.test("the schema spells every hyperparameter once: each config leaf has exactly one flag", () => {
+  const paths = CONFIG_SCHEMA.map((p) => p.path);
+  assert.deepEqual([...paths].sort(), leaves(SMOKE).sort());
+  assert.equal(new Set(CONFIG_SCHEMA.map((p) => p.flag)).size, CONFIG_SCHEMA.length);
+  for (const p of CONFIG_SCHEMA) assert.ok(p.help && p.source, `--${p.flag} needs help and a source`);
+});
+
+Deno.test("every preset is valid; tricks is Page's final setup", () => {
+  for (const [name, preset] of Object.entries(PRESETS)) {
+    assert.doesNotThrow(() => validateConfig(preset), name);
+  }
+  assert.equal(TRICKS.epochs, 10);
+  assert.deepEqual([TRICKS.lr, TRICKS.lrPeak, TRICKS.lrEnd, TRICKS.lrEndAt], [1, 0.2, 0.1, 0.8]);
+  assert.deepEqual([TRICKS.biasLrScale, TRICKS.biasWdScale, TRICKS.emaEvery], [64, 1 / 64, 5]);
+  assert.equal(SMOKE_TRICKS.model.width, 1 / 16);
+  assert.equal(SMOKE_TRICKS.model.whiten, true);
+});
+
+Deno.test("flags override a preset; --epochs rescales the schedule's knots (fractions of the run)", () => {
+  const one = configFrom(SMOKE, { epochs: 1 });
+  assert.equal(one.epochs, 1);
+  assert.equal(one.lrPeak, SMOKE.lrPeak);
+  assert.equal(configFrom(SMOKE, { "ghost-batch": 32, width: 0.125 }).model.ghostBatch, 32);
+});
+
+Deno.test("validation names the flag and the problem", () => {
+  const bad = (values: Record<string, number | string | boolean>, re: RegExp) =>
+    assert.throws(
+      () => configFrom(SMOKE, values),
+      (e: Error) => e instanceof ConfigError && re.test(e.message),
+    );
+  bad({ "batch-size": 8192 }, /--batch-size 8192 exceeds the 4096 training images/);
+  bad({ "ghost-batch": 48 }, /--ghost-batch 48 does not divide --batch-size 128/);
+  bad({ "lr-peak": 0.9, "lr-end-at": 0.5 }, /--lr-end-at 0.5 must come after --lr-peak 0.9/);
+  bad({ "batch-norm": false, "freeze-bn-scale": true }, /need batch norm/);
+  assert.throws(
+    () => validateConfig({ ...SMOKE, momentum: 2 } as TrainConfig),
+    /--momentum 2: must be at most 1/,
+  );
+  assert.throws(
+    () => validateConfig({ ...SMOKE, tta: "sideways" } as unknown as TrainConfig),
+    /--tta "sideways"/,
+  );
+});
+
+Deno.test("a toggle flips every setting of its trick, and back", () => {
+  assert.ok(trickIsOn(TRICKS, "frozen-bn-scale"));
+  const off = flipTrick(TRICKS, "frozen-bn-scale");
+  assert.deepEqual(
+    [off.model.freezeBnScale, off.model.celuAlpha, off.model.logitScale, off.biasLrScale, off.biasWdScale],
+    [false, 0.075, 0.125, 1, 1],
+  );
+  assert.deepEqual(flipTrick(off, "frozen-bn-scale"), TRICKS);
+  assert.equal(TRICKS.model.freezeBnScale, true, "flipping copies; the preset is untouched");
+  for (const t of TOGGLES) assert.notEqual(trickIsOn(TRICKS, t), trickIsOn(flipTrick(TRICKS, t), t), t);
+});
+
+Deno.test("the bag of tricks derives from the toggles, with mixed precision not available", () => {
+  assert.equal(BAG_OF_TRICKS.filter((t) => t.available).length, TOGGLES.length);
+  const ghost = BAG_OF_TRICKS.find((t) => t.trick.startsWith("Ghost"))!;
+  assert.equal(ghost.how, "--ghost-batch 32");
+  assert.match(BAG_OF_TRICKS.at(-1)!.how, /float16/);
+  for (const t of BAG_OF_TRICKS.filter((t) => t.available)) {
+    for (const flag of t.how.matchAll(/--([a-z-]+)/g)) {
+      assert.ok(CONFIG_SCHEMA.some((p) => p.flag === flag[1]), `${t.trick}: --${flag[1]} is in the schema`);
+    }
+  }
+});
+
+Deno.test("ablation: variants flip one trick each; statistics and the 2-SE verdict", () => {
+  const v = ablationVariants(SMOKE_TRICKS, ["ema", "cutout"]);
+  assert.deepEqual(v.map((x) => x.name), ["base", "-ema", "+cutout"]);
+  assert.equal(getPath(v[1].config, "emaEvery"), 0);
+  assert.equal(getPath(v[2].config, "augment.cutout"), 8);
+  assert.throws(() => ablationVariants(SMOKE, ["nope"]), /no trick 'nope'/);
+  const a = meanStd([0.5, 0.52, 0.54]);
+  assert.ok(Math.abs(a.mean - 0.52) < 1e-12 && Math.abs(a.std - 0.02) < 1e-12);
+  const b = meanStd([0.6, 0.62, 0.64]);
+  const d = difference(a, b);
+  assert.ok(Math.abs(d.diff - 0.1) < 1e-12);
+  assert.ok(Math.abs(d.se - Math.sqrt(2 * 0.0004 / 3)) < 1e-12);
+  assert.equal(d.exceedsNoise, true);
+  assert.equal(difference(a, meanStd([0.51, 0.53, 0.55])).exceedsNoise, false);
+  const rows = ablationRows({
+    runsPerArm: 3,
+    arms: [
+      {
+        name: "base",
+        toggle: null,
+        runs: [],
+        accuracy: a,
+        trainSeconds: a,
+        timeTo94: null,
+        reached: 0,
+        vsBase: null,
+      },
+      {
+        name: "-ema",
+        toggle: "ema",
+        runs: [],
+        accuracy: b,
+        trainSeconds: b,
+        timeTo94: null,
+        reached: 0,
+        vsBase: d,
+      },
+    ],
+  });
+  assert.equal(rows[1]["test acc (%)"], "62.00 ± 2.00");
+  assert.equal(rows[1]["vs base (points)"], "+10.00 ± 1.63");
+  assert.equal(rows[1].verdict, "exceeds 2 SE");
+  assert.equal(rows[0]["time to 94%"], "not reached");
+});
