@@ -15,6 +15,8 @@ import {
   TRICKS,
   validateConfig,
 } from "../lib/config/mod.ts";
+import { accuracyFigure } from "../lib/report/mod.ts";
+import { summaryRows } from "../lib/run/mod.ts";
 import type { TrainConfig } from "../lib/train/mod.ts";
 
 /** Every leaf path of a config object ("model.width", ...). */
@@ -136,4 +138,41 @@ Deno.test("ablation: variants flip one trick each; statistics and the 2-SE verdi
   assert.equal(rows[1]["vs base (points)"], "+10.00 ± 1.63");
   assert.equal(rows[1].verdict, "exceeds 2 SE");
   assert.equal(rows[0]["time to 94%"], "not reached");
+});
+
+Deno.test("the run report: a formatted summary (units, rounding, 'not reached'), a labelled 94% line, whole epochs", () => {
+  const rows = Object.fromEntries(summaryRows({
+    status: "completed",
+    seed: 3,
+    finalTestAcc: 0.51234,
+    timeTo94Seconds: null,
+    trainSeconds: 217.126008481,
+    wallSeconds: 300.5,
+    compileSeconds: 12.25,
+    epochsDone: 5,
+    backend: "webgpu",
+    adapter: "llvmpipe",
+    kernels: { mode: "fast", conv: "auto" },
+    params: 6573120,
+    divergedAt: null,
+  }));
+  assert.equal(rows["test accuracy"], "51.23%");
+  assert.equal(rows["time to 94%"], "not reached");
+  assert.equal(rows["training time"], "3m37s (217.1 s)");
+  assert.equal(rows["trainable parameters"], "6,573,120");
+  assert.equal(rows.diverged, "no");
+  const metrics = [1, 2, 3].map((epoch) => ({
+    epoch,
+    lr: 0.1,
+    trainLoss: 1,
+    trainAcc: 0.5,
+    testAcc: epoch === 3 ? 0.6 : null,
+    epochSeconds: 1,
+    totalSeconds: epoch,
+    evalSeconds: 0,
+  }));
+  const fig = accuracyFigure(metrics);
+  const layout = fig.layout as { xaxis: { dtick: number }; annotations: Array<{ text: string; y: number }> };
+  assert.equal(layout.xaxis.dtick, 1);
+  assert.deepEqual(layout.annotations.map((a) => [a.text, a.y]), [["94% target", 0.94]]);
 });

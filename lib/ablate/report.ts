@@ -1,4 +1,4 @@
-import { barFigure, formatSeconds, reportHtml } from "../report/mod.ts";
+import { barFigure, escapeHtml, formatSeconds, reportHtml } from "../report/mod.ts";
 import type { Ablation } from "./run.ts";
 import type { MeanStd } from "./stats.ts";
 
@@ -31,15 +31,15 @@ export function ablationRows(a: Ablation): AblationRow[] {
   }));
 }
 
-const escape = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
-
 /** A self-contained HTML page: what was run, the table, and test accuracy per arm with ± 1 std error bars. */
 export function ablationHtml(a: Ablation, title: string, facts: Record<string, string>): string {
   const rows = ablationRows(a);
-  const head = Object.keys(rows[0]).map((k) => `<th>${escape(k)}</th>`).join("");
-  const body = rows.map((r) => `<tr>${Object.values(r).map((v) => `<td>${escape(v)}</td>`).join("")}</tr>`);
+  const head = Object.keys(rows[0]).map((k) => `<th>${escapeHtml(k)}</th>`).join("");
+  const body = rows.map((r) =>
+    `<tr>${Object.values(r).map((v) => `<td>${escapeHtml(v)}</td>`).join("")}</tr>`
+  );
   const factList = Object.entries(facts).map(([k, v]) =>
-    `<tr><th>${escape(k)}</th><td>${escape(v)}</td></tr>`
+    `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`
   );
   const note =
     `<p>${a.runsPerArm} seeds per arm (mean ± sample std). A difference "exceeds 2 SE" when it is larger ` +

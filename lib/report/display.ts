@@ -2,6 +2,7 @@ import { Buffer } from "node:buffer";
 import * as aq from "arquero";
 import type { Figure } from "./figures.ts";
 import { encodePng, tileImages } from "./png.ts";
+import { rasterizeSvg } from "./raster.ts";
 import { figureSvg } from "./svg.ts";
 
 /** The symbol the Deno Jupyter kernel looks for to get an object's MIME bundle. */
@@ -18,14 +19,17 @@ function bundle(mime: Record<string, unknown>): Displayable {
 
 /**
  * A plotly figure for the notebook: the `application/vnd.plotly.v1+json` bundle (interactive in JupyterLab and
- * VS Code), a static SVG rendering as `text/html` for viewers that cannot run plotly (GitHub, nbconvert's HTML),
- * and its title as text.
+ * VS Code), a PNG rendering of its static SVG (`image/png`: what GitHub, nbviewer, VS Code and untrusted notebooks
+ * all show), the SVG as `text/html` (nbconvert's HTML copies), and its title as text.
  */
-export function showFigure(fig: Figure): Displayable {
+export async function showFigure(fig: Figure): Promise<Displayable> {
   const title = (fig.layout.title as { text?: string } | undefined)?.text ?? "figure";
+  const svg = figureSvg(fig);
+  const { png } = await rasterizeSvg(svg);
   return bundle({
     "application/vnd.plotly.v1+json": fig,
-    "text/html": figureSvg(fig),
+    "image/png": Buffer.from(png).toString("base64"),
+    "text/html": svg,
     "text/plain": `[plot] ${title}`,
   });
 }

@@ -42,8 +42,9 @@ export function accuracyFigure(metrics: EpochMetrics[]): Figure {
     ],
     layout: {
       title: { text: "Accuracy" },
-      xaxis: { title: { text: "epoch" } },
-      yaxis: { title: { text: "accuracy" }, range: [0, 1] },
+      // Whole epochs only: with few epochs plotly would otherwise put ticks at half epochs.
+      xaxis: { title: { text: "epoch" }, tick0: 1, dtick: Math.max(1, Math.ceil(metrics.length / 12)) },
+      yaxis: { title: { text: "accuracy (fraction of images)" }, range: [0, 1] },
       shapes: [{
         type: "line",
         xref: "paper",
@@ -52,6 +53,16 @@ export function accuracyFigure(metrics: EpochMetrics[]): Figure {
         y0: 0.94,
         y1: 0.94,
         line: { dash: "dot", color: "gray" },
+      }],
+      annotations: [{
+        xref: "paper",
+        x: 0,
+        xanchor: "left",
+        y: 0.94,
+        yanchor: "bottom",
+        text: "94% target",
+        showarrow: false,
+        font: { color: "gray" },
       }],
     },
   };

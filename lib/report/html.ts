@@ -9,7 +9,8 @@ export function plotlyJs(): string {
   return plotlySource;
 }
 
-const escapeHtml = (s: string) =>
+/** `s` with the characters HTML gives meaning to escaped. */
+export const escapeHtml = (s: string): string =>
   s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
 
 /** Serialises JSON for a `<script>` element (no `</script>` can end it early). */

@@ -10,9 +10,10 @@ export {
   type Series,
   valueCounts,
 } from "./figures.ts";
-export { figureDiv, plotlyJs, reportHtml, scriptJson } from "./html.ts";
+export { escapeHtml, figureDiv, plotlyJs, reportHtml, scriptJson } from "./html.ts";
 export { formatSeconds, metricsTable } from "./metrics.ts";
 export { epochLine, progressLine, progressPrinter } from "./progress.ts";
 export { encodePng, tileImages } from "./png.ts";
 export { figureSvg } from "./svg.ts";
+export { type Raster, rasterizeSvg } from "./raster.ts";
 export { type Displayable, JUPYTER_DISPLAY, showFigure, showImages, showRows, showTable } from "./display.ts";

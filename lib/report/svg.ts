@@ -1,7 +1,7 @@
 import type { Figure } from "./figures.ts";
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
-const W = 640, H = 360, L = 60, R = 130, T = 36, B = 44;
+const W = 640, H = 360, L = 60, R = 130, T = 36;
 
 const nums = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : []);
 const text = (o: unknown): string => {
@@ -17,16 +17,26 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
     for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) if (e >= lo - 1e-9 && e <= hi + 1e-9) out.push(e);
     return out;
   }
-  const step = 10 ** Math.floor(Math.log10((hi - lo) / 4 || 1));
-  const mult = [1, 2, 5, 10].find((m) => (hi - lo) / (step * m) <= 6) ?? 10;
-  const s = step * mult, out = [];
+  const s = tickStep(lo, hi), out = [];
   for (let v = Math.ceil(lo / s) * s; v <= hi + 1e-12; v += s) out.push(Number(v.toPrecision(12)));
   return out;
 }
 
+/** The tick step of {@link ticks} for a linear axis from lo to hi. */
+function tickStep(lo: number, hi: number): number {
+  const step = 10 ** Math.floor(Math.log10((hi - lo) / 4 || 1));
+  return step * ([1, 2, 5, 10].find((m) => (hi - lo) / (step * m) <= 6) ?? 10);
+}
+
+/** Error bar half-lengths of a trace (plotly's `error_y.array`), or none. */
+const errors = (t: Record<string, unknown>): number[] =>
+  nums((t.error_y as { array?: unknown } | undefined)?.array);
+
 /**
  * A static SVG rendering of a plotly figure's scatter (lines/markers) and bar traces, with axes (linear or log
- * x), title and legend. It is the `text/html` fallback where plotly.js cannot run (GitHub, HTML exports).
+ * x), error bars, horizontal reference lines (`layout.shapes`) and their labels (`layout.annotations`), title and
+ * legend. It is the `text/html` fallback where plotly.js cannot run (GitHub, HTML exports), and what the PNG
+ * rendering draws.
  */
 export function figureSvg(fig: Figure): string {
   const xaxis = fig.layout.xaxis as { type?: string } | undefined;
@@ -40,17 +50,27 @@ export function figureSvg(fig: Figure): string {
     mode: String(t.mode ?? "lines"),
     x: categorical ? nums(t.y).map((_, i) => i) : nums(t.x).map((v) => (logX ? Math.log10(v) : v)),
     y: nums(t.y),
+    error: errors(t),
     labels: Array.isArray(t.x) ? t.x.map(String) : [],
   }));
   const bars = traces.some((t) => t.type === "bar");
   const xs = bars
     ? [-0.5, Math.max(...traces.map((t) => t.y.length)) - 0.5]
     : traces.flatMap((t) => t.x).filter(Number.isFinite);
-  const ys = traces.flatMap((t) => t.y).filter(Number.isFinite).concat(bars ? [0] : []);
+  const ys = traces.flatMap((t) => t.y.flatMap((y, i) => [y - (t.error[i] ?? 0), y + (t.error[i] ?? 0)]))
+    .filter(Number.isFinite).concat(bars ? [0] : []);
+  // Bar labels that would not fit side by side are rotated, taking the room of the x-axis title.
+  const barLabels = bars ? traces[0]?.labels ?? [] : [];
+  const rotate = barLabels.length * Math.max(0, ...barLabels.map((l) => l.length)) * 6.5 > W - L - R;
+  const B = categorical && (!bars || rotate) ? 84 : 44;
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = yaxis?.range ?? [Math.min(...ys), Math.max(...ys)];
   if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
+  if (!yaxis?.range) { // widen to whole ticks, so that the highest value sits under a labelled tick
+    const step = tickStep(y0, y1);
+    [y0, y1] = [Math.floor(y0 / step + 1e-9) * step, Math.ceil(y1 / step - 1e-9) * step];
+  }
   const px = (x: number) => L + ((x - x0) / (x1 - x0)) * (W - L - R);
   const py = (y: number) => H - B - ((y - y0) / (y1 - y0)) * (H - T - B);
   const parts: string[] = [];
@@ -69,7 +89,7 @@ export function figureSvg(fig: Figure): string {
       parts.push(
         `<text x="${px(i)}" y="${H - B + 12}" text-anchor="end" font-size="9" transform="rotate(-30 ${
           px(i)
-        } ${H - B + 12})">${esc(label).slice(0, 14)}</text>`,
+        } ${H - B + 12})">${esc(label).slice(0, 18)}</text>`,
       );
     });
   } else if (!bars) {
@@ -90,9 +110,12 @@ export function figureSvg(fig: Figure): string {
           }" fill="${color}"/>`,
         );
         if (k === 0 && t.labels[i]) {
+          const at = rotate
+            ? ` text-anchor="end" transform="rotate(-35 ${px(i)} ${H - B + 14})"`
+            : ` text-anchor="middle"`;
           parts.push(
-            `<text x="${px(i)}" y="${H - B + 16}" text-anchor="middle" font-size="10">${
-              esc(t.labels[i]).slice(0, 10)
+            `<text x="${px(i)}" y="${H - B + 14}"${at} font-size="10">${
+              esc(t.labels[i]).slice(0, 20)
             }</text>`,
           );
         }
@@ -114,13 +137,40 @@ export function figureSvg(fig: Figure): string {
         }
       }
     }
+    const n = traces.filter((u) => u.type === "bar").length,
+      bw = (W - L - R) / (x1 - x0) * 0.8 / Math.max(1, n);
+    t.error.forEach((e, i) => {
+      const cx = t.type === "bar" ? px(i) - (bw * n) / 2 + (k + 0.5) * bw : px(t.x[i]);
+      const [lo, hi] = [py(t.y[i] - e), py(t.y[i] + e)];
+      if (![cx, lo, hi].every(Number.isFinite)) return;
+      parts.push(
+        `<path d="M${cx - 4},${hi}H${cx + 4}M${cx},${hi}V${lo}M${cx - 4},${lo}H${cx + 4}" stroke="#222" ` +
+          `stroke-width="1.2" fill="none"/>`,
+      );
+    });
     parts.push(`<rect x="${W - R + 10}" y="${T + 16 * k}" width="10" height="10" fill="${color}"/>`);
     parts.push(
       `<text x="${W - R + 24}" y="${T + 9 + 16 * k}" font-size="11">${esc(t.name).slice(0, 18)}</text>`,
     );
   });
+  for (const shape of (fig.layout.shapes ?? []) as Array<{ y0?: number; y1?: number; xref?: string }>) {
+    if (shape.xref !== "paper" || shape.y0 === undefined || shape.y0 !== shape.y1) continue;
+    parts.push(
+      `<line x1="${L}" x2="${W - R}" y1="${py(shape.y0)}" y2="${
+        py(shape.y0)
+      }" stroke="gray" stroke-dasharray="4 3"/>`,
+    );
+  }
+  for (const a of (fig.layout.annotations ?? []) as Array<{ x?: number; y?: number; text?: string }>) {
+    if (a.x === undefined || a.y === undefined || !a.text) continue;
+    parts.push(
+      `<text x="${L + 4 + a.x * (W - L - R)}" y="${py(a.y) - 4}" font-size="11" fill="gray">${
+        esc(a.text)
+      }</text>`,
+    );
+  }
   // Rotated category labels take the room of the x-axis title.
-  const xTitle = categorical
+  const xTitle = categorical && B > 44
     ? ""
     : `<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">${
       esc(text(fig.layout.xaxis))

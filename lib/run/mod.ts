@@ -3,6 +3,6 @@
  * `report.html`, `model/` and `checkpoint/`; their writers and readers, for the CLI, the notebooks and pages.
  */
 export { RUN_FILES, type RunConfig, type RunHistory } from "./files.ts";
-export { type RunSummary, summarize } from "./summary.ts";
+export { type RunSummary, summarize, summaryRows } from "./summary.ts";
 export { writeRunConfig, writeRunOutputs } from "./write.ts";
 export { readRunConfig, readRunHistory } from "./read.ts";

@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { tf } from "../backend/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { saveModel } from "../model/mod.ts";
-import { accuracyFigure, lossFigure, lrFigure, metricsTable, reportHtml } from "../report/mod.ts";
+import { accuracyFigure, escapeHtml, lossFigure, lrFigure, metricsTable, reportHtml } from "../report/mod.ts";
 import type { TrainResult } from "../train/mod.ts";
 import { RUN_FILES, type RunConfig, type RunHistory } from "./files.ts";
-import type { RunSummary } from "./summary.ts";
+import { type RunSummary, summaryRows } from "./summary.ts";
 
 /** Writes the run's `config.json` into `dir` (atomically), adding the Deno and tfjs versions. */
 export async function writeRunConfig(dir: string, record: Omit<RunConfig, "versions">): Promise<void> {
@@ -29,10 +29,13 @@ export async function writeRunOutputs(
   await writeJsonAtomic(join(dir, RUN_FILES.summary), summary);
   const history: RunHistory = { metrics: result.metrics, losses: result.losses, lrs: result.lrs };
   await writeJsonAtomic(join(dir, RUN_FILES.history), history);
-  const facts = `<table>${
-    Object.entries(summary).map(([k, v]) => `<tr><th>${k}</th><td>${JSON.stringify(v)}</td></tr>`).join("")
+  const facts = `<h2>Summary</h2><table>${
+    summaryRows(summary).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join(
+      "",
+    )
   }</table>`;
-  const html = reportHtml(`DavidNet run (seed ${summary.seed})`, [facts, table.toHTML()], [
+  const epochs = `<h2>Per epoch</h2>${table.toHTML()}`;
+  const html = reportHtml(`DavidNet run (seed ${summary.seed})`, [facts, epochs], [
     lossFigure(result.losses),
     accuracyFigure(result.metrics),
     lrFigure(result.lrs),
