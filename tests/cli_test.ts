@@ -124,3 +124,26 @@ Deno.test("ablate and train reject bad toggles and conflicting hyperparameters b
     assert.ok(help.stderr.includes(flag), `train --help lists ${flag}`);
   }
 });
+
+Deno.test("ablate trains the base and each flipped arm, and writes ablation.json and ablation.html", async () => {
+  await using tmp = await tempDir();
+  const shards = join(tmp.path, "shards"), out = join(tmp.path, "ablation");
+  await writeTinyShards(shards, 128, 64);
+  const res = await runCli([
+    "ablate",
+    ...["--base", "smoke-tricks", "--toggle", "ema", "--runs", "2", "--shards", shards, "--out", out],
+    ...["--train-subset", "64", "--batch-size", "64", "--epochs", "1", "--test-subset", "64"],
+  ]);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /ablating smoke-tricks: base, -ema; 2 seeds each/);
+  assert.match(res.stdout, /\|arm\s*\|test acc \(%\)/);
+  const a = JSON.parse(await Deno.readTextFile(join(out, "ablation.json")));
+  assert.equal(a.complete, true);
+  assert.deepEqual(a.arms.map((arm: { name: string }) => arm.name), ["base", "-ema"]);
+  assert.deepEqual(a.arms[1].runs.map((r: { seed: number }) => r.seed), [0, 1]);
+  assert.equal(a.baseConfig.emaEvery, 5);
+  assert.ok(a.arms[1].vsBase, "the flipped arm is compared with the base");
+  const html = await Deno.readTextFile(join(out, "ablation.html"));
+  assert.match(html, /<th>verdict<\/th>/);
+  assert.match(html, /Plotly\.newPlot/);
+});

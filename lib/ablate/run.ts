@@ -26,10 +26,21 @@ export interface ArmResult {
   vsBase: Difference | null;
 }
 
-/** The outcome of {@link runAblation}. */
+/** The outcome of {@link runAblation} (or its arms so far). */
 export interface Ablation {
   runsPerArm: number;
   arms: ArmResult[];
+}
+
+/** Hooks of {@link runAblation}. */
+export interface AblationOptions {
+  runs: number;
+  seed: number;
+  /** Called after every training run. */
+  onRun?: (arm: string, run: ArmRun) => void;
+  /** Called after every arm with the arms so far (to save partial results of a long ablation). */
+  onArm?: (soFar: Ablation) => Promise<void>;
+  train?: TrainOptions;
 }
 
 /**
@@ -39,7 +50,7 @@ export interface Ablation {
 export async function runAblation(
   variants: readonly Variant[],
   data: DeviceData,
-  options: { runs: number; seed: number; onRun?: (arm: string, run: ArmRun) => void; train?: TrainOptions },
+  options: AblationOptions,
 ): Promise<Ablation> {
   for (const v of variants) validateConfig(v.config);
   const arms: ArmResult[] = [];
@@ -73,6 +84,7 @@ export async function runAblation(
       reached: reached.length,
       vsBase: arms.length ? difference(arms[0].accuracy, accuracy) : null,
     });
+    await options.onArm?.({ runsPerArm: options.runs, arms });
   }
   return { runsPerArm: options.runs, arms };
 }

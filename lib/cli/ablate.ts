@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import * as aq from "arquero";
-import { ablationHtml, ablationRows, ablationVariants, runAblation } from "../ablate/mod.ts";
+import { type Ablation, ablationHtml, ablationRows, ablationVariants, runAblation } from "../ablate/mod.ts";
 import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
 import { type PresetName, PRESETS, TOGGLES } from "../config/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
@@ -15,6 +15,13 @@ const SPECS: FlagSpecs = {
   base: { type: "string", help: "preset to ablate", choices: Object.keys(PRESETS), default: "smoke-tricks" },
   toggle: { type: "string", help: `tricks to flip, comma-separated [all: ${TOGGLES.join(",")}]` },
   runs: { type: "int", help: "seeds per arm", default: 3, min: 1 },
+  "test-subset": {
+    type: "int",
+    help: "evaluate on the first N test images (quicker, noisier)",
+    default: 10000,
+    min: 1,
+    max: 10000,
+  },
   ...HYPER_SPECS,
   backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
   data: { type: "string", help: "CIFAR-10 source folder, used to make the shards when they are missing" },
@@ -55,9 +62,29 @@ export async function ablateCommand(args: string[]): Promise<void> {
     flags.data as string | undefined,
     (l) => console.log(l),
   );
-  const device = toDevice(data, base.trainSubset, base.augment.pad);
+  const device = toDevice(data, base.trainSubset, base.augment.pad, flags["test-subset"] as number);
   const runs = flags.runs as number;
   console.log(`ablating ${flags.base}: ${variants.map((v) => v.name).join(", ")}; ${runs} seeds each`);
+  const facts = {
+    base: flags.base as PresetName,
+    command: `deno task ablate ${args.join(" ")}`,
+    adapter: backend.adapter,
+    "test images": String(flags["test-subset"]),
+    date: new Date().toISOString().slice(0, 10),
+  };
+  const machine = await machineInfo();
+  // Written after every arm (complete: false until the last), so that a long ablation cut short keeps its arms.
+  const save = async (a: Ablation, complete: boolean) => {
+    await writeJsonAtomic(join(out, "ablation.json"), {
+      ...facts,
+      machine,
+      baseConfig: base,
+      toggles,
+      complete,
+      ...a,
+    });
+    await writeFileAtomic(join(out, "ablation.html"), ablationHtml(a, `Ablation of ${flags.base}`, facts));
+  };
   try {
     const ablation = await runAblation(variants, device, {
       runs,
@@ -69,26 +96,10 @@ export async function ablateCommand(args: string[]): Promise<void> {
             r.trainSeconds.toFixed(1)
           } s`,
         ),
+      onArm: (soFar) => save(soFar, false),
     });
     console.log(aq.from(ablationRows(ablation)).toMarkdown());
-    const facts = {
-      base: flags.base as PresetName,
-      command: `deno task ablate ${args.join(" ")}`,
-      adapter: backend.adapter,
-      date: new Date().toISOString().slice(0, 10),
-    };
-    const machine = await machineInfo();
-    await writeJsonAtomic(join(out, "ablation.json"), {
-      ...facts,
-      machine,
-      baseConfig: base,
-      toggles,
-      ...ablation,
-    });
-    await writeFileAtomic(
-      join(out, "ablation.html"),
-      ablationHtml(ablation, `Ablation of ${flags.base}`, facts),
-    );
+    await save(ablation, true);
     console.log(`wrote ${join(out, "ablation.json")} and ablation.html`);
   } finally {
     device.dispose();
