@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import { SMOKE_TRICKS, TRICKS } from "../lib/config/mod.ts";
-import {
-  loadCheckpoint,
-  predictLogits,
-  train,
-  type TrainConfig,
-  TrainSession,
-  whiteningFor,
-} from "../lib/train/mod.ts";
+import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
 import { smallDevice } from "./helpers.ts";
 
 await initBackend("webgpu", () => {});
