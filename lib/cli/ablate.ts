@@ -1,15 +1,15 @@
 import { join } from "node:path";
 import * as aq from "arquero";
 import { type Ablation, ablationHtml, ablationRows, ablationVariants, runAblation } from "../ablate/mod.ts";
-import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
+import { type BackendChoice, initBackend } from "../backend/mod.ts";
 import { type PresetName, PRESETS, TOGGLES } from "../config/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { epochLine, machineInfo } from "../report/mod.ts";
-import { DEFAULT_SHARD_DIR, loadTrainingData } from "../shards/mod.ts";
+import { loadTrainingData } from "../shards/mod.ts";
 import { toDevice } from "../train/mod.ts";
 import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
-import { configFromFlags, HYPER_SPECS } from "./train_flags.ts";
+import { configFromFlags, HYPER_SPECS, SOURCE_SPECS } from "./train_flags.ts";
 
 const SPECS: FlagSpecs = {
   base: { type: "string", help: "preset to ablate", choices: Object.keys(PRESETS), default: "smoke-tricks" },
@@ -23,9 +23,7 @@ const SPECS: FlagSpecs = {
     max: 10000,
   },
   ...HYPER_SPECS,
-  backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
-  data: { type: "string", help: "CIFAR-10 source folder, used to make the shards when they are missing" },
-  shards: { type: "string", help: "shard folder to train from", default: DEFAULT_SHARD_DIR },
+  ...SOURCE_SPECS,
   out: { type: "string", help: "output folder [runs/ablation-<timestamp>]" },
 };
 

@@ -27,6 +27,16 @@ export const HYPER_SPECS: FlagSpecs = Object.fromEntries(
   ]),
 );
 
+/** Where training runs and reads from: the tfjs backend, the CIFAR-10 source and the shard folder. */
+export const SOURCE_SPECS: FlagSpecs = {
+  backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
+  data: {
+    type: "string",
+    help: "CIFAR-10 source folder to make the shards from; must match the source of existing shards",
+  },
+  shards: { type: "string", help: "shard folder to train from", default: DEFAULT_SHARD_DIR },
+};
+
 /** Flags of `deno task train`. */
 export const TRAIN_SPECS: FlagSpecs = {
   preset: {
@@ -42,12 +52,7 @@ export const TRAIN_SPECS: FlagSpecs = {
     default: 1,
     min: 1,
   },
-  backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
-  data: {
-    type: "string",
-    help: "CIFAR-10 source folder to make the shards from; must match the source of existing shards",
-  },
-  shards: { type: "string", help: "shard folder to train from", default: DEFAULT_SHARD_DIR },
+  ...SOURCE_SPECS,
   out: { type: "string", help: "output folder [runs/<timestamp>]" },
   resume: { type: "string", help: "continue the run in this folder from its last checkpoint" },
 };
