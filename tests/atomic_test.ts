@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import { exists, oldDirOf, recoverDirAtomic, replaceDirAtomic } from "../lib/io/mod.ts";
-import { loadCheckpoint, saveCheckpoint, type TrainState } from "../lib/train/mod.ts";
+import { loadCheckpoint, saveCheckpoint } from "../lib/run/mod.ts";
+import type { TrainState } from "../lib/train/mod.ts";
 import { tempDir } from "./helpers.ts";
 
 /** A folder holding one file `v` with `text`. */

@@ -1,5 +1,13 @@
 import assert from "node:assert/strict";
-import { ablationRows, ablationVariants, difference, meanStd } from "../lib/ablate/mod.ts";
+import {
+  ablationRows,
+  ablationVariants,
+  type Difference,
+  difference,
+  type MeanStd,
+  meanStd,
+  noiseVerdict,
+} from "../lib/ablate/mod.ts";
 import {
   BAG_OF_TRICKS,
   CONFIG_SCHEMA,
@@ -109,35 +117,31 @@ Deno.test("ablation: variants flip one trick each; statistics and the 2-SE verdi
   assert.ok(Math.abs(d.se - Math.sqrt(2 * 0.0004 / 3)) < 1e-12);
   assert.equal(d.exceedsNoise, true);
   assert.equal(difference(a, meanStd([0.51, 0.53, 0.55])).exceedsNoise, false);
-  const rows = ablationRows({
-    runsPerArm: 3,
-    arms: [
-      {
-        name: "base",
-        toggle: null,
-        runs: [],
-        accuracy: a,
-        trainSeconds: a,
-        timeTo94: null,
-        reached: 0,
-        vsBase: null,
-      },
-      {
-        name: "-ema",
-        toggle: "ema",
-        runs: [],
-        accuracy: b,
-        trainSeconds: b,
-        timeTo94: null,
-        reached: 0,
-        vsBase: d,
-      },
-    ],
+  const arm = (name: string, accuracy: MeanStd, vsBase: Difference | null) => ({
+    name,
+    toggle: null,
+    runs: [],
+    accuracy,
+    trainSeconds: accuracy,
+    timeTo94: null,
+    reached: 0,
+    vsBase,
   });
+  const ablation = { runsPerArm: 3, arms: [arm("base", a, null), arm("-ema", b, d)] };
+  const rows = ablationRows(ablation);
   assert.equal(rows[1]["test acc (%)"], "62.00 ± 2.00");
   assert.equal(rows[1]["vs base (points)"], "+10.00 ± 1.63");
   assert.equal(rows[1].verdict, "exceeds 2 SE");
   assert.equal(rows[0]["time to 94%"], "not reached");
+  assert.equal(noiseVerdict(ablation), "more than 2 standard errors from base (3 seeds): -ema");
+  const c = meanStd([0.51, 0.53, 0.55]);
+  ablation.arms.push(arm("+cutout", c, difference(a, c)));
+  assert.equal(
+    noiseVerdict(ablation),
+    "more than 2 standard errors from base (3 seeds): -ema; within the noise: +cutout",
+  );
+  ablation.arms.splice(1, 1);
+  assert.equal(noiseVerdict(ablation), "every difference from base is within the noise of 3 seeds");
 });
 
 Deno.test("the run report: a formatted summary (units, rounding, 'not reached'), a labelled 94% line, whole epochs", () => {

@@ -8,7 +8,7 @@ import { initBackend, tf } from "../lib/backend/mod.ts";
 import { exists, recoverDirAtomic } from "../lib/io/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 import { RUN_FILES } from "../lib/run/mod.ts";
-import { loadCheckpoint } from "../lib/train/mod.ts";
+import { loadCheckpoint } from "../lib/run/mod.ts";
 import { tempDir } from "./helpers.ts";
 import { writeTinyShards } from "./tiny_shards.ts";
 

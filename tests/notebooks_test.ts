@@ -4,20 +4,18 @@ import {
   executeNotebook,
   installDenoKernel,
   listNotebooks,
+  type NotebookCell,
+  notebookOutputProblems,
   typeCheckNotebooks,
 } from "../lib/notebook/mod.ts";
 import { cifar10, runCli, tempDir } from "./helpers.ts";
 
 const notebooks = await listNotebooks();
 
-interface Output {
-  output_type: string;
-  data?: Record<string, unknown>;
-  ename?: string;
-  evalue?: string;
-}
+const readCells = async (path: string): Promise<NotebookCell[]> =>
+  (JSON.parse(await Deno.readTextFile(path)) as { cells: NotebookCell[] }).cells;
 
-Deno.test("there are the eight teaching notebooks, each with a code cell", () => {
+Deno.test("there are the teaching notebooks, in order", () => {
   assert.deepEqual(notebooks.map((p) => basename(p)), [
     "01-data.ipynb",
     "02-shards.ipynb",
@@ -27,14 +25,85 @@ Deno.test("there are the eight teaching notebooks, each with a code cell", () =>
     "06-batch-norm.ipynb",
     "07-training.ipynb",
     "08-bag-of-tricks.ipynb",
+    "09-architecture-search.ipynb",
+    "10-hyperparameters.ipynb",
+    "11-where-the-time-goes.ipynb",
   ]);
+});
+
+Deno.test("the committed notebooks carry their outputs: nothing empty, a PNG beside every figure, no ANSI codes", async () => {
+  for (const path of notebooks) {
+    assert.deepEqual(notebookOutputProblems(await readCells(path)), [], basename(path));
+  }
+});
+
+Deno.test("the output checks catch what they are for", () => {
+  const cell = (source: string, outputs: NotebookCell["outputs"]): NotebookCell => ({
+    cell_type: "code",
+    source,
+    outputs,
+  });
+  const figure = { "application/vnd.plotly.v1+json": { data: [] }, "text/plain": "[plot] x" };
+  assert.deepEqual(
+    notebookOutputProblems([
+      cell('console.log("a");', []),
+      cell("await Deno.jupyter.display(x);", [{ output_type: "stream", name: "stdout", text: "" }]),
+      cell("await Deno.jupyter.display(f);", [{ output_type: "display_data", data: figure }]),
+      cell("model", [{ output_type: "execute_result", data: { "text/plain": "\x1b[33m1\x1b[39m" } }]),
+      cell("x", [{ output_type: "display_data", data: { "text/html": "" } }]),
+      cell("f", [{
+        output_type: "display_data",
+        data: { ...figure, "image/png": "iVBO", "text/html": "<svg/>" },
+      }]),
+    ]),
+    [
+      "cell 0: console.log printed nothing",
+      "cell 1: Deno.jupyter.display showed nothing",
+      "cell 1: empty stdout output",
+      "cell 2: a figure without its image/png rendering",
+      "cell 3: ANSI escape codes in the output",
+      "cell 4: empty display_data",
+      "cell 5: a figure with text/html (an untrusted classic Notebook strips it to text)",
+    ],
+  );
+});
+
+Deno.test("outputs the Deno kernel sends after a cell's idle message are kept (3 runs of a 40-cell notebook)", async () => {
+  await installDenoKernel();
+  await using tmp = await tempDir();
+  const cells = Array.from({ length: 40 }, (_, i) => ({
+    cell_type: "code",
+    metadata: {},
+    execution_count: null,
+    outputs: [],
+    source: i % 2
+      ? `await Deno.jupyter.display({ [Symbol.for("Jupyter.display")]: () => ({ "text/plain": "shown ${i}" }) });`
+      : `console.log("first line of ${i}");\nconsole.log("second line of ${i}");`,
+  }));
+  const path = `${tmp.path}/race.ipynb`;
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ cells, metadata: { kernelspec: { name: "deno" } }, nbformat: 4, nbformat_minor: 4 }),
+  );
+  for (let run = 0; run < 3; run++) {
+    const out = await executeNotebook(path, { scale: "ci", outPath: `${tmp.path}/out-${run}.ipynb` });
+    const got = await readCells(out);
+    assert.deepEqual(notebookOutputProblems(got), [], `run ${run}`);
+    got.forEach((c, i) => {
+      const text = JSON.stringify(c.outputs);
+      assert.ok(
+        i % 2 ? text.includes(`shown ${i}`) : text.includes(`second line of ${i}`),
+        `run ${run} cell ${i}`,
+      );
+    });
+  }
 });
 
 Deno.test("every notebook's code cells type-check", async () => {
   await typeCheckNotebooks(notebooks);
 });
 
-Deno.test("every notebook runs end to end at scale ci, with no error cell and at least one plot or image", async (t) => {
+Deno.test("every notebook runs end to end at scale ci: no error cell, no empty output, a PNG beside every figure", async (t) => {
   await cifar10(); // the data cache, so no notebook downloads
   await installDenoKernel();
   await using tmp = await tempDir();
@@ -42,14 +111,12 @@ Deno.test("every notebook runs end to end at scale ci, with no error cell and at
     await t.step(basename(path), async () => {
       const out = await executeNotebook(path, {
         scale: "ci",
-        to: "notebook",
-        outDir: tmp.path,
+        outPath: `${tmp.path}/${basename(path)}`,
         cellTimeout: 600,
       });
-      const nb = JSON.parse(await Deno.readTextFile(out)) as { cells: { outputs?: Output[] }[] };
-      const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
-      const errors = outputs.filter((o) => o.output_type === "error");
-      assert.deepEqual(errors.map((e) => `${e.ename}: ${e.evalue}`), []);
+      const cells = await readCells(out);
+      assert.deepEqual(notebookOutputProblems(cells), []);
+      const outputs = cells.flatMap((c) => c.outputs ?? []);
       const visuals = outputs.filter((o) =>
         o.data?.["image/png"] || o.data?.["application/vnd.plotly.v1+json"]
       );
@@ -62,13 +129,14 @@ Deno.test("every notebook runs end to end at scale ci, with no error cell and at
   }
 });
 
-Deno.test("deno task notebooks writes a self-contained HTML copy (SVG figures, PNG images inline)", async () => {
+Deno.test("deno task notebooks writes an executed copy and a self-contained HTML page (SVG figures, PNG images inline)", async () => {
   await cifar10();
   await using tmp = await tempDir();
   const res = await runCli(["notebooks", "--only", "01", "--out", tmp.path]);
   assert.equal(res.code, 0, res.stderr);
   assert.match(res.stdout, /01-data\.ipynb: \d+s -> /);
   const html = await Deno.readTextFile(`${tmp.path}/01-data.html`);
+  assert.deepEqual(notebookOutputProblems(await readCells(`${tmp.path}/01-data.ipynb`)), []);
   assert.match(html, /<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.match(html, /data:image\/png;base64,/);
   assert.match(html, /5000/);

@@ -4,6 +4,7 @@ import {
   barFigure,
   figureSvg,
   JUPYTER_DISPLAY,
+  lineFigure,
   rasterizeSvg,
   showFigure,
 } from "../lib/report/mod.ts";
@@ -47,4 +48,18 @@ Deno.test("figures: error bars, the labelled 94% line, and a PNG beside the plot
   const png = Uint8Array.from(atob(mime["image/png"] as string), (c) => c.charCodeAt(0));
   assert.deepEqual([...png.subarray(1, 4)], [80, 78, 71]);
   assert.ok(png.length > 5000);
+});
+
+Deno.test("static figures: 1-2-5 ticks on a short log axis, whole legend names, rotated labels above the x title", () => {
+  const x = [0.001, 0.003, 0.01, 0.03, 0.1];
+  const svg = figureSvg(lineFigure("t", "learning rate", "loss", [
+    { name: "with batch norm (mean of 3 seeds, ± 1 std)", x, y: [1, 2, 3, 4, 5] },
+  ], { logX: true }));
+  const labels = [...svg.matchAll(/font-size="11">([^<]+)<\/text>/g)].map((m) => m[1]);
+  for (const t of ["0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1"]) {
+    assert.ok(labels.includes(t), t);
+  }
+  assert.match(svg, />with batch norm \(mean of 3 seeds, ± 1 std\)</);
+  const cats = figureSvg(lineFigure("t", "layer", "pixels", [{ name: "rf", x: ["a", "b"], y: [1, 2] }]));
+  assert.match(cats, />layer<\/text>/);
 });

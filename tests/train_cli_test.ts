@@ -88,7 +88,7 @@ Deno.test("train: SIGINT finishes the step, checkpoints, exits 130; --resume com
   assert.match(resumed.stdout, /resuming .* at epoch/);
   assert.match(
     resumed.stdout,
-    /\|epoch\|lr\|train_loss\|train_acc\|test_acc\|epoch_seconds\|total_seconds\|/,
+    /\|epoch\|learning rate\|train loss\|train acc \(%\)\|test acc \(%\)\|epoch time \(s\)\|training time \(s\)\|/,
   );
   const done = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
   assert.equal(done.status, "completed");

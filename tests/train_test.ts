@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
-import { loadModel, saveModel } from "../lib/model/mod.ts";
+import { checkpointTo, loadCheckpoint, loadModel, saveModel } from "../lib/run/mod.ts";
 import { SMOKE, SMOKE_TRICKS } from "../lib/config/mod.ts";
 import {
   evaluate,
-  loadCheckpoint,
   NesterovSgd,
   predictLogits,
   smoothedCrossEntropy,
@@ -121,7 +120,7 @@ for (const [name, cfg] of [["smoke", TINY], ["smoke-tricks (whitening, EMA)", TI
       const full = await train(cfg, dev);
       let steps = 0;
       const cut = await train(cfg, dev, {
-        checkpointDir: `${tmp.path}/ckpt`,
+        checkpoint: checkpointTo(`${tmp.path}/ckpt`),
         shouldStop: () => ++steps === 3,
       });
       assert.equal(cut.result.status, "interrupted");
@@ -156,7 +155,7 @@ Deno.test("a diverging run stops at the first non-finite loss and keeps the last
   await using tmp = await tempDir();
   try {
     const cfg = { ...TINY, lr: 1e30, epochs: 3, lrPeak: 0.25 / 3 };
-    const { result, model } = await train(cfg, dev, { checkpointDir: `${tmp.path}/ckpt` });
+    const { result, model } = await train(cfg, dev, { checkpoint: checkpointTo(`${tmp.path}/ckpt`) });
     model.dispose();
     assert.equal(result.status, "diverged");
     const d = result.divergedAt!;

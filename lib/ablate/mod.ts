@@ -3,6 +3,14 @@
  * differences exceed the noise (`deno task ablate`).
  */
 export { ablationVariants, type Variant } from "./plan.ts";
-export { type Ablation, type AblationOptions, type ArmResult, type ArmRun, runAblation } from "./run.ts";
+export {
+  type Ablation,
+  type AblationOptions,
+  type ArmResult,
+  armResult,
+  type ArmRun,
+  runAblation,
+} from "./run.ts";
 export { type Difference, difference, type MeanStd, meanStd } from "./stats.ts";
-export { ablationHtml, type AblationRow, ablationRows } from "./report.ts";
+export { ablationFigure, ablationHtml, type AblationRow, ablationRows, noiseVerdict } from "./report.ts";
+export { ablationSetupRows, parseAblation, readAblation, type SavedAblation } from "./read.ts";

@@ -1,4 +1,4 @@
-import { barFigure, escapeHtml, formatSeconds, reportHtml } from "../report/mod.ts";
+import { barFigure, escapeHtml, type Figure, formatSeconds, reportHtml } from "../report/mod.ts";
 import type { Ablation } from "./run.ts";
 import type { MeanStd } from "./stats.ts";
 
@@ -31,6 +31,33 @@ export function ablationRows(a: Ablation): AblationRow[] {
   }));
 }
 
+/**
+ * Test accuracy per arm as bars with ± 1 sample-std error bars (the notebooks' and ablation.html's figure);
+ * `xTitle` names what the arms are.
+ */
+export function ablationFigure(a: Ablation, xTitle = "arm (base, or base with one trick flipped)"): Figure {
+  return barFigure(`Test accuracy per arm (${a.runsPerArm} seeds, ± 1 std)`, "test accuracy (%)", [{
+    name: `mean of ${a.runsPerArm} seeds`,
+    x: a.arms.map((arm) => arm.name),
+    y: a.arms.map((arm) => 100 * arm.accuracy.mean),
+    error: a.arms.map((arm) => 100 * arm.accuracy.std),
+  }], xTitle);
+}
+
+/**
+ * One sentence on which arms differ from the base (the first arm) by more than two standard errors and which
+ * are within the noise of this many seeds.
+ */
+export function noiseVerdict(a: Ablation): string {
+  const [base, ...others] = a.arms;
+  const within = others.filter((arm) => !arm.vsBase?.exceedsNoise).map((arm) => arm.name);
+  const beyond = others.filter((arm) => arm.vsBase?.exceedsNoise).map((arm) => arm.name);
+  const seeds = `${a.runsPerArm} seeds`;
+  if (beyond.length === 0) return `every difference from ${base.name} is within the noise of ${seeds}`;
+  const lead = `more than 2 standard errors from ${base.name} (${seeds}): ${beyond.join(", ")}`;
+  return within.length ? `${lead}; within the noise: ${within.join(", ")}` : lead;
+}
+
 /** A self-contained HTML page: what was run, the table, and test accuracy per arm with ± 1 std error bars. */
 export function ablationHtml(a: Ablation, title: string, facts: Record<string, string>): string {
   const rows = ablationRows(a);
@@ -44,15 +71,8 @@ export function ablationHtml(a: Ablation, title: string, facts: Record<string, s
   const note =
     `<p>${a.runsPerArm} seeds per arm (mean ± sample std). A difference "exceeds 2 SE" when it is larger ` +
     `than twice its standard error; otherwise it is within the noise of this many seeds.</p>`;
-  const fig = barFigure(`Test accuracy per arm (${a.runsPerArm} seeds, ± 1 std)`, "test accuracy (%)", [{
-    name: "test accuracy",
-    x: a.arms.map((arm) => arm.name),
-    y: a.arms.map((arm) => 100 * arm.accuracy.mean),
-    error: a.arms.map((arm) => 100 * arm.accuracy.std),
-  }]);
-  fig.layout.xaxis = { title: { text: "arm (base, or base with one trick flipped)" }, automargin: true };
   return reportHtml(title, [
     `<h2>Setup</h2><table>${factList.join("")}</table>`,
     `<h2>Results</h2>${note}<table><thead><tr>${head}</tr></thead><tbody>${body.join("")}</tbody></table>`,
-  ], [fig]);
+  ], [ablationFigure(a)]);
 }

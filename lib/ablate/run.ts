@@ -1,5 +1,5 @@
 import { validateConfig } from "../config/mod.ts";
-import { type DeviceData, train, type TrainOptions } from "../train/mod.ts";
+import { type DeviceData, train, type TrainOptions, type TrainResult } from "../train/mod.ts";
 import type { Variant } from "./plan.ts";
 import { type Difference, difference, type MeanStd, meanStd } from "./stats.ts";
 
@@ -36,11 +36,30 @@ export interface Ablation {
 export interface AblationOptions {
   runs: number;
   seed: number;
-  /** Called after every training run. */
-  onRun?: (arm: string, run: ArmRun) => void;
+  /** Called after every training run, with the run's whole result (losses, metrics) for callers that plot it. */
+  onRun?: (arm: string, run: ArmRun, result: TrainResult) => void;
   /** Called after every arm with the arms so far (to save partial results of a long ablation). */
   onArm?: (soFar: Ablation) => Promise<void>;
   train?: TrainOptions;
+}
+
+/**
+ * An arm's statistics from its runs: mean ± std accuracy and training time, time to 94% over the runs that
+ * reached it, and the difference from `base` (none for the base arm itself).
+ */
+export function armResult(name: string, toggle: string | null, runs: ArmRun[], base?: ArmResult): ArmResult {
+  const reached = runs.map((r) => r.timeTo94).filter((t): t is number => t !== null);
+  const accuracy = meanStd(runs.map((r) => r.testAcc));
+  return {
+    name,
+    toggle,
+    runs,
+    accuracy,
+    trainSeconds: meanStd(runs.map((r) => r.trainSeconds)),
+    timeTo94: reached.length ? meanStd(reached) : null,
+    reached: reached.length,
+    vsBase: base ? difference(base.accuracy, accuracy) : null,
+  };
 }
 
 /**
@@ -70,20 +89,9 @@ export async function runAblation(
         timeTo94: result.timeTo94,
       };
       runs.push(run);
-      options.onRun?.(v.name, run);
+      options.onRun?.(v.name, run, result);
     }
-    const reached = runs.map((r) => r.timeTo94).filter((t): t is number => t !== null);
-    const accuracy = meanStd(runs.map((r) => r.testAcc));
-    arms.push({
-      name: v.name,
-      toggle: v.toggle,
-      runs,
-      accuracy,
-      trainSeconds: meanStd(runs.map((r) => r.trainSeconds)),
-      timeTo94: reached.length ? meanStd(reached) : null,
-      reached: reached.length,
-      vsBase: arms.length ? difference(arms[0].accuracy, accuracy) : null,
-    });
+    arms.push(armResult(v.name, v.toggle, runs, arms[0]));
     await options.onArm?.({ runsPerArm: options.runs, arms });
   }
   return { runsPerArm: options.runs, arms };

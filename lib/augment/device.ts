@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import type { AugmentConfig, EpochDraws } from "./draws.ts";
 
 /** Pads a batch of NHWC images by reflection on both spatial sides (done once, before training). */

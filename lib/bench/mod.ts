@@ -8,3 +8,25 @@ export {
 } from "./device_timing.ts";
 export { benchBatchNorm, benchConvKernels, benchSgd, type KernelComparison } from "./kernels.ts";
 export { type KernelShare, measureStep, profileStep, type StepMeasurement, syntheticData } from "./step.ts";
+export { BENCH_RESULTS_DIR, type BenchResultInfo, benchResults, fullScaleEvidence } from "./results.ts";
+export {
+  augmentCost,
+  augmentOnHost,
+  type BatchThroughput,
+  drawAndUpload,
+  drawCost,
+  type DrawGranularity,
+  formatSpread,
+  groupProfiles,
+  KERNEL_GROUPS,
+  type KernelGroup,
+  kernelGroup,
+  type KernelProfile,
+  preprocessCost,
+  profileSteps,
+  type Spread,
+  spread,
+  spreadSeries,
+  throughputByBatch,
+  timeRepeated,
+} from "./timing_story.ts";

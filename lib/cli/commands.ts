@@ -3,6 +3,7 @@ import { benchCommand } from "./bench.ts";
 import { dataCommand } from "./data.ts";
 import { evalCommand } from "./eval.ts";
 import { notebooksCommand } from "./notebooks.ts";
+import { serveCommand } from "./serve.ts";
 import { trainCommand } from "./train.ts";
 
 /** A CLI command: takes its arguments, returns an exit status (0 when it returns nothing). */
@@ -16,4 +17,5 @@ export const COMMANDS: Record<string, Command> = {
   bench: benchCommand,
   notebooks: notebooksCommand,
   ablate: ablateCommand,
+  serve: serveCommand,
 };

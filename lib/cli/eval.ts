@@ -1,7 +1,7 @@
 import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
 import { KERNEL_MODES, type KernelMode, useKernels } from "../kernels/mod.ts";
-import type { ChannelStats } from "../data/mod.ts";
-import { loadModel } from "../model/mod.ts";
+import { type ChannelStats, takeSplit } from "../data/mod.ts";
+import { loadModel } from "../run/mod.ts";
 import { DEFAULT_SHARD_DIR, loadTestData } from "../shards/mod.ts";
 import { evaluate, normalizeImages, type TrainConfig, TTA_MODES, type TtaMode } from "../train/mod.ts";
 import { tf } from "../backend/mod.ts";
@@ -13,11 +13,21 @@ const SPECS: FlagSpecs = {
   tta: { type: "string", help: "test-time augmentation [as the run was trained]", choices: TTA_MODES },
   backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
   kernels: { type: "string", help: "WebGPU kernels", choices: KERNEL_MODES, default: "fast" },
+  "test-images": {
+    type: "int",
+    help: "evaluate on the first N test images",
+    default: 10000,
+    min: 1,
+    max: 10000,
+  },
   shards: { type: "string", help: "shard folder holding the test set", default: DEFAULT_SHARD_DIR },
   data: { type: "string", help: "CIFAR-10 source folder, used to make the shards when they are missing" },
 };
 
-/** `deno task eval --model DIR`: reloads a saved model and measures its accuracy on all 10000 test images. */
+/**
+ * `deno task eval --model DIR`: reloads a saved model and measures its accuracy on the 10000 test images (or the
+ * first `--test-images N`, as a page run that tested on fewer).
+ */
 export async function evalCommand(args: string[]): Promise<void> {
   const help = usage("eval", "Evaluates a saved DavidNet on the 10000 CIFAR-10 test images.", SPECS);
   const flags = parseFlags(args, SPECS, help);
@@ -41,8 +51,9 @@ export async function evalCommand(args: string[]): Promise<void> {
     flags.data as string | undefined,
     (l) => console.log(l),
   );
-  const x = normalizeImages(data.test, stats);
-  const y = tf.tensor1d(Int32Array.from(data.test.labels), "int32");
+  const test = takeSplit(data.test, flags["test-images"] as number);
+  const x = normalizeImages(test, stats);
+  const y = tf.tensor1d(Int32Array.from(test.labels), "int32");
   try {
     const r = await evaluate(model, x, y, { tta });
     console.log(

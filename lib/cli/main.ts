@@ -1,6 +1,6 @@
 /**
  * The davidnet command line: `deno run -A --unstable-webgpu lib/cli/main.ts COMMAND [flags]`, usually through
- * the tasks in deno.json (`deno task data|train|eval|bench|notebooks|ablate`).
+ * the tasks in deno.json (`deno task data|train|eval|bench|notebooks|ablate|serve`).
  */
 import { UsageError } from "./args.ts";
 import { COMMANDS } from "./commands.ts";
@@ -13,6 +13,7 @@ export const COMMAND_SUMMARIES: Record<string, string> = {
   bench: "measure the data pipeline, training and the kernels into bench/results/",
   notebooks: "run the teaching notebooks and write their HTML copies",
   ablate: "train a preset and the preset with each trick flipped, N seeds each",
+  serve: "serve a page that trains DavidNet on the browser's WebGPU (127.0.0.1)",
 };
 
 /** The top-level usage: every command with its line. */

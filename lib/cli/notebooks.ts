@@ -1,5 +1,11 @@
 import { basename, join } from "node:path";
-import { executeNotebook, installDenoKernel, listNotebooks, SCALES } from "../notebook/mod.ts";
+import {
+  executeNotebook,
+  installDenoKernel,
+  listNotebooks,
+  notebookToHtml,
+  SCALES,
+} from "../notebook/mod.ts";
 import type { NotebookScale } from "../notebook/mod.ts";
 import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
 
@@ -9,12 +15,12 @@ const SPECS: FlagSpecs = {
   only: { type: "string", help: "run only notebooks whose name contains this (e.g. 03)" },
   inplace: {
     type: "bool",
-    help: "also rewrite each notebook with its new outputs (what is committed)",
+    help: "rewrite each notebook with its new outputs (what is committed) instead of a copy in --out",
     default: false,
   },
 };
 
-/** `deno task notebooks`: executes every notebook on the Deno kernel and writes HTML copies to runs/notebooks/. */
+/** `deno task notebooks`: executes every notebook on the Deno kernel and writes executed and HTML copies to runs/notebooks/. */
 export async function notebooksCommand(args: string[]): Promise<void> {
   const help = usage("notebooks", "Runs the teaching notebooks and writes HTML copies.", SPECS);
   const flags = parseFlags(args, SPECS, help);
@@ -26,8 +32,12 @@ export async function notebooksCommand(args: string[]): Promise<void> {
   await installDenoKernel();
   for (const path of chosen) {
     const t = performance.now();
-    if (flags.inplace) await executeNotebook(path, { scale, to: "notebook" });
-    const html = await executeNotebook(path, { scale, to: "html", outDir: flags.out as string });
+    const outDir = flags.out as string;
+    const executed = await executeNotebook(path, {
+      scale,
+      outPath: flags.inplace ? undefined : join(outDir, basename(path)),
+    });
+    const html = await notebookToHtml(executed, outDir);
     console.log(`${basename(path)}: ${((performance.now() - t) / 1000).toFixed(0)}s -> ${html}`);
   }
 }

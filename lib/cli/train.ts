@@ -3,9 +3,11 @@ import { type BackendChoice, type BackendInfo, initBackend, tf } from "../backen
 import { exists, recoverDirAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { buildDavidNet, countTrainableParams, layerTable, PATCH_DIM } from "../model/mod.ts";
 import * as aq from "arquero";
-import { formatSeconds, metricsTable, progressPrinter } from "../report/mod.ts";
-import { type DeviceData, loadCheckpoint, toDevice, train, type TrainConfig } from "../train/mod.ts";
+import { formatSeconds, metricsRows, progressPrinter } from "../report/mod.ts";
+import { type DeviceData, toDevice, train, type TrainConfig } from "../train/mod.ts";
 import {
+  checkpointTo,
+  loadCheckpoint,
   readRunConfig,
   RUN_FILES,
   type RunSummary,
@@ -67,7 +69,7 @@ async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: bo
   const loaded = resume ? await resumePoint(dir) : undefined;
   const printer = progressPrinter(cfg.epochs);
   const { result, model } = await train(cfg, ctx.device, {
-    checkpointDir: join(dir, RUN_FILES.checkpoint),
+    checkpoint: checkpointTo(join(dir, RUN_FILES.checkpoint)),
     metadata,
     resume: loaded,
     shouldStop: ctx.stop,
@@ -78,7 +80,7 @@ async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: bo
   try {
     const summary = summarize(cfg, result, ctx.backend, countTrainableParams(model));
     await writeRunOutputs(dir, summary, result, model, metadata);
-    console.log(metricsTable(result.metrics).toMarkdown());
+    console.log(aq.from(metricsRows(result.metrics)).toMarkdown());
     if (result.status === "diverged") {
       const d = result.divergedAt!;
       console.error(

@@ -16,3 +16,29 @@ export {
   type TrickSpec,
   trickSpec,
 } from "./tricks.ts";
+export {
+  PAGE_EARLY_TIMINGS,
+  PAGE_PIPELINE_SECONDS,
+  PAGE_TRICK_TIMINGS,
+  type PageTiming,
+  pageTimingRows,
+} from "./page_results.ts";
+export {
+  type AngularSimOptions,
+  crossReplicaWeightDecay,
+  decayExponent,
+  effectiveLr,
+  equilibriumAngularStep,
+  FENWICKS_TPU,
+  fromSummedLoss,
+  type GridArm,
+  LR_WD_GRID,
+  type LrWd,
+  lrWdGrid,
+  type LrWdPoint,
+  lrWdProduct,
+  PAGE_BATCH_SIZE,
+  simulateAngularStep,
+  toSummedLoss,
+  weightDecayForExponent,
+} from "./hyper.ts";

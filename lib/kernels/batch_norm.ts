@@ -10,7 +10,7 @@
  * with its group's, the input gradient uses its group's sums, and the running statistics move towards the mean
  * over the groups (which equals Page's per-group running statistics averaged for inference).
  */
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { sumSplitsProgram } from "./conv_programs.ts";
 import { gpuBuffer, recordDispatch, webgpuBackend, type WebGpuProgram } from "./webgpu_backend.ts";
 

@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { directConvProgram } from "./conv_direct.ts";
 import {
   type ConvInfo,

@@ -1,4 +1,4 @@
-import type { tf } from "../backend/mod.ts";
+import type { tf } from "../backend/tf.ts";
 import { type GemmPlan, type GemmProblem, gemmShader, planGemm } from "./implicit_gemm.ts";
 import type { WebGpuProgram } from "./webgpu_backend.ts";
 

@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { BN_KERNELS } from "./batch_norm.ts";
 import { fastConvKernels } from "./conv_kernels.ts";
 

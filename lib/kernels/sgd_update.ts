@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { gpuBuffer, recordDispatch, webgpuBackend } from "./webgpu_backend.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 
 /**
  * The parts of tfjs-backend-webgpu 4.22's `WebGPUProgram` that a custom program fills in. `getUserCode` returns

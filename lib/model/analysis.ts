@@ -1,4 +1,5 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
+import { activationLayerName } from "./davidnet.ts";
 
 /** Receptive field of one layer's output: its side in input pixels and the input-pixel step between outputs. */
 export interface ReceptiveField {
@@ -63,4 +64,157 @@ export function convShapes(model: tf.LayersModel): ConvShape[] {
     input: (l.input as tf.SymbolicTensor).shape.slice(1) as [number, number, number],
     filter: l.getWeights()[0].shape as [number, number, number, number],
   }));
+}
+
+/**
+ * Page's factor between PyTorch's default conv/linear init and He et al.'s: kaiming_uniform(a = sqrt(5)) draws
+ * U(+-1 / sqrt(fan in)), variance 1 / (3 fan in); He et al. has 2 / fan in. His batch_norm_post.ipynb multiplies
+ * every conv and linear weight by sqrt(6) (`weight_scale=np.sqrt(6)`) and divides the logit scale by it.
+ */
+export const HE_FROM_TORCH_INIT = Math.sqrt(6);
+
+/**
+ * Multiplies every Conv2D and Dense kernel of `model` by `factor`, in place (e.g. {@link HE_FROM_TORCH_INIT} for
+ * He et al.'s init). Biases and BN weights are left alone; non-trainable kernels (the whitening conv) too.
+ * Returns the number of kernels scaled.
+ */
+export function scaleKernels(model: tf.LayersModel, factor: number): number {
+  let n = 0;
+  for (const layer of model.layers) {
+    const kind = layer.getClassName();
+    if ((kind !== "Conv2D" && kind !== "Dense") || !layer.trainable) continue;
+    const kernel = layer.weights.find((w) => w.originalName.endsWith("/kernel"));
+    if (!kernel) continue;
+    const scaled = tf.tidy(() => tf.mul(kernel.read(), factor));
+    kernel.write(scaled); // the variable takes its own reference to the data
+    scaled.dispose();
+    n++;
+  }
+  return n;
+}
+
+/** Per-channel mean and (biased) variance of one layer's output, over images and pixels. */
+export interface ChannelMoments {
+  layer: string;
+  mean: Float32Array;
+  variance: Float32Array;
+}
+
+/**
+ * The layers to probe block by block in a net built by `buildDavidNet`: for every block in order (prep, layer1,
+ * layer1_extra, ...), its conv's output (`<block>_conv`, before BN and activation) and its activation's output
+ * (`<block>_bn` with the ReLU fused in, or `<block>_relu`/`<block>_celu` without BN).
+ */
+export function blockLayers(model: tf.LayersModel): { block: string; conv: string; act: string }[] {
+  const out: { block: string; conv: string; act: string }[] = [];
+  for (const layer of model.layers) {
+    const m = /^(.*)_conv$/.exec(layer.name);
+    if (m) out.push({ block: m[1], conv: layer.name, act: activationLayerName(model, m[1]) });
+  }
+  return out;
+}
+
+/**
+ * Per-channel mean and biased variance (over images and pixels) of the outputs of layers `names` of `model` on
+ * the batch `x` (NHWC), in one forward pass with BatchNorm in training mode (batch statistics, as in training;
+ * this updates BN's running statistics as a training step would). Outputs of rank 2 ([N, C]) are reduced over
+ * images only. Frees every tensor it makes.
+ */
+export async function channelMoments(
+  model: tf.LayersModel,
+  x: tf.Tensor4D,
+  names: string[],
+): Promise<ChannelMoments[]> {
+  const probe = tf.model({
+    inputs: model.inputs,
+    outputs: names.map((n) => model.getLayer(n).output as tf.SymbolicTensor),
+  });
+  const moments = tf.tidy(() => {
+    const outs = probe.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+    return (Array.isArray(outs) ? outs : [outs]).map((o) => {
+      const axes = Array.from({ length: o.rank - 1 }, (_, i) => i);
+      const { mean, variance } = tf.moments(o, axes);
+      return [mean, variance];
+    });
+  });
+  try {
+    const out: ChannelMoments[] = [];
+    for (const [i, [mean, variance]] of moments.entries()) {
+      out.push({
+        layer: names[i],
+        mean: (await mean.data()) as Float32Array,
+        variance: (await variance.data()) as Float32Array,
+      });
+    }
+    return out;
+  } finally {
+    tf.dispose(moments.flat());
+  }
+}
+
+/**
+ * Element-wise average of the same layers' moments over several nets (e.g. one per weight init): `runs[r][l]` is
+ * run r's layer l. Averaging the per-channel means over initialisations is Page's "marginalise over the weights":
+ * each init has large per-channel offsets, but they have mean zero over inits. All runs must list the same layers
+ * with the same channel counts.
+ */
+export function averageMoments(runs: ChannelMoments[][]): ChannelMoments[] {
+  if (runs.length === 0) throw new Error("averageMoments: no runs");
+  return runs[0].map((first, l) => {
+    const mean = new Float32Array(first.mean.length), variance = new Float32Array(first.variance.length);
+    for (const run of runs) {
+      const m = run[l];
+      if (m.layer !== first.layer || m.mean.length !== mean.length) {
+        throw new Error(
+          `averageMoments: layer ${l} is ${m.layer} [${m.mean.length}], expected ${first.layer} [${mean.length}]`,
+        );
+      }
+      for (let c = 0; c < mean.length; c++) {
+        mean[c] += m.mean[c] / runs.length;
+        variance[c] += m.variance[c] / runs.length;
+      }
+    }
+    return { layer: first.layer, mean, variance };
+  });
+}
+
+/**
+ * One layer's channel statistics in a line (Page's law of total variance: pooled over channels, the variance of
+ * the activations is the variance of the channel means plus the average variance within a channel).
+ */
+export interface MomentSummary {
+  layer: string;
+  channels: number;
+  /** Average of the channel means. */
+  meanOfMeans: number;
+  /** Root mean square of the channel means: how far channels sit from zero. */
+  rmsMean: number;
+  /** Variance of the channel means about their average (the between-channel part). */
+  betweenVariance: number;
+  /** Average within-channel variance (the part that depends on the input image). */
+  withinVariance: number;
+  /** withinVariance / (withinVariance + betweenVariance): 1 when no channel has an offset of its own, 0 when every channel is constant. */
+  withinFraction: number;
+}
+
+/** Summarises one layer's {@link ChannelMoments} (see {@link MomentSummary}); float64 sums. */
+export function summarizeMoments(m: ChannelMoments): MomentSummary {
+  const c = m.mean.length;
+  let s = 0, s2 = 0, v = 0;
+  for (let i = 0; i < c; i++) {
+    s += m.mean[i];
+    s2 += m.mean[i] * m.mean[i];
+    v += m.variance[i];
+  }
+  const meanOfMeans = s / c, betweenVariance = Math.max(0, s2 / c - meanOfMeans * meanOfMeans);
+  const withinVariance = v / c, total = withinVariance + betweenVariance;
+  return {
+    layer: m.layer,
+    channels: c,
+    meanOfMeans,
+    rmsMean: Math.sqrt(s2 / c),
+    betweenVariance,
+    withinVariance,
+    withinFraction: total > 0 ? withinVariance / total : NaN,
+  };
 }

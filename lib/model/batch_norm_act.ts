@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { batchNormActApply, batchNormActTraining, type BnActivation, fusedOnWebGpu } from "../kernels/mod.ts";
 import { ghostBatchNorm } from "./ghost_batch_norm.ts";
 import { celu } from "./layers.ts";

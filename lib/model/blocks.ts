@@ -1,5 +1,5 @@
 /** The blocks that `buildDavidNet` assembles from a {@link NetSpec}, with their layer names. */
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { Rng } from "../random/mod.ts";
 import { BatchNormAct } from "./batch_norm_act.ts";
 import type { DavidNetConfig } from "./davidnet.ts";

@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { Blocks } from "./blocks.ts";
 import { type ArchName, netSpec } from "./spec.ts";
 import { PATCH_DIM } from "./whitening.ts";

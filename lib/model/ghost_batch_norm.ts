@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 
 /** The output of {@link ghostBatchNorm}: the normalised batch and the statistics for the running averages. */
 export interface GhostBatchNormOutput {

@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 
 /** CELU(alpha)(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)), the smooth ReLU of the bag of tricks. */
 export function celu(x: tf.Tensor, alpha: number): tf.Tensor {

@@ -30,11 +30,30 @@ export { PATCH_DIM, type PatchEigens, patchEigens, WHITENING_EPS, whiteningFilte
 export { ghostBatchNorm, type GhostBatchNormOutput } from "./ghost_batch_norm.ts";
 export { Celu, celu, Scale } from "./layers.ts";
 export { BatchNormAct, type BatchNormActArgs } from "./batch_norm_act.ts";
-export { loadModel, saveModel } from "./io.ts";
+export { type ModelFiles, modelFromFiles, type ModelJson, modelToFiles } from "./artifacts.ts";
 export {
+  averageMoments,
+  blockLayers,
   channelMeans,
+  type ChannelMoments,
+  channelMoments,
   type ConvShape,
   convShapes,
+  HE_FROM_TORCH_INIT,
+  type MomentSummary,
   type ReceptiveField,
   receptiveFields,
+  scaleKernels,
+  summarizeMoments,
 } from "./analysis.ts";
+export {
+  type BlockParams,
+  PAGE_ARCH_RESULTS,
+  type PageArchResult,
+  specDepth,
+  specParamCount,
+  type SpecParamOptions,
+  specParams,
+  type SpecRow,
+  specRows,
+} from "./spec_table.ts";

@@ -4,7 +4,7 @@
  * scaled by 1 / sqrt(eigenvalue + eps), so that the whitened patches have (nearly) identity covariance.
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 
 /** Side of the images whose patches are whitened (CIFAR-10). */
 const SIDE = 32;

@@ -27,5 +27,7 @@ export {
   installDenoKernel,
   listNotebooks,
   NOTEBOOK_DIR,
+  notebookToHtml,
   typeCheckNotebooks,
 } from "./run.ts";
+export { type NotebookCell, type NotebookOutput, notebookOutputProblems } from "./check.ts";

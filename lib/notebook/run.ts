@@ -1,5 +1,6 @@
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { tempPathFor } from "../io/atomic.ts";
 import type { NotebookScale } from "./mod.ts";
 
 /** The project's `notebooks/` folder. */
@@ -12,16 +13,15 @@ export async function listNotebooks(dir = NOTEBOOK_DIR): Promise<string[]> {
   return out.sort();
 }
 
+const INSTALL_HINT =
+  "Fix: apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel";
+
 async function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   let out;
   try {
     out = await new Deno.Command(cmd, { args, env, stdout: "piped", stderr: "piped" }).output();
   } catch (err) {
-    if (err instanceof Deno.errors.NotFound) {
-      throw new Error(
-        `'${cmd}' is not installed. Fix: apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel`,
-      );
-    }
+    if (err instanceof Deno.errors.NotFound) throw new Error(`'${cmd}' is not installed. ${INSTALL_HINT}`);
     throw err;
   }
   const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
@@ -41,40 +41,51 @@ export async function installDenoKernel(): Promise<void> {
 /** Options of {@link executeNotebook}. */
 export interface ExecuteOptions {
   scale: NotebookScale;
-  /** `notebook` writes an executed copy; `html` a self-contained HTML page. */
-  to: "notebook" | "html";
-  /** Folder for the result; omitted with `to: "notebook"`, the notebook is rewritten in place. */
-  outDir?: string;
+  /** Where the executed notebook goes; omitted, the notebook is rewritten in place (temp file, then rename). */
+  outPath?: string;
   /** Seconds a cell may run (default 1800). */
   cellTimeout?: number;
 }
 
+const EXECUTE_PY = fileURLToPath(new URL("./execute.py", import.meta.url));
+
+/** The Python that runs `jupyter` (Debian's, with nbclient), read from the `jupyter` script's `#!` line. */
+async function jupyterPython(): Promise<string> {
+  const jupyter = (await run("sh", ["-c", "command -v jupyter || true"])).trim();
+  if (!jupyter) throw new Error(`'jupyter' is not installed. ${INSTALL_HINT}`);
+  const first = (await Deno.readTextFile(jupyter)).split("\n", 1)[0];
+  return first.startsWith("#!") && !first.includes(" ") ? first.slice(2) : "python3";
+}
+
 /**
- * Executes a notebook top to bottom on the Deno kernel with `jupyter nbconvert --execute` at `scale`
- * (env DAVIDNET_SCALE); throws with nbconvert's output when a cell fails. Returns the path written.
+ * Executes a notebook top to bottom on the Deno kernel at `scale` (env DAVIDNET_SCALE) with `execute.py`, an
+ * nbclient that keeps outputs the kernel sends after a cell's idle message (nbconvert drops them on a busy
+ * machine). Throws with the client's output when a cell fails; the target is only replaced on success.
+ * Returns the path written.
  */
 export async function executeNotebook(path: string, options: ExecuteOptions): Promise<string> {
-  const name = basename(path, ".ipynb");
-  const args = [
-    "nbconvert",
-    "--to",
-    options.to,
-    "--execute",
-    "--ExecutePreprocessor.kernel_name=deno",
-    `--ExecutePreprocessor.timeout=${options.cellTimeout ?? 1800}`,
-  ];
-  let written: string;
-  if (options.outDir) {
-    await Deno.mkdir(options.outDir, { recursive: true });
-    args.push("--output-dir", options.outDir, "--output", name);
-    written = join(options.outDir, `${name}.${options.to === "html" ? "html" : "ipynb"}`);
-  } else {
-    args.push("--inplace");
-    written = path;
+  const target = options.outPath ?? path;
+  await Deno.mkdir(dirname(target), { recursive: true });
+  const tmp = tempPathFor(target);
+  try {
+    await run(
+      await jupyterPython(),
+      [EXECUTE_PY, path, tmp, "--timeout", String(options.cellTimeout ?? 1800), "--kernel", "deno"],
+      { DAVIDNET_SCALE: options.scale, NO_COLOR: "1" },
+    );
+    await Deno.rename(tmp, target);
+  } finally {
+    await Deno.remove(tmp).catch(() => {});
   }
-  args.push(path);
-  await run("jupyter", args, { DAVIDNET_SCALE: options.scale, NO_COLOR: "1" });
-  return written;
+  return target;
+}
+
+/** Converts an executed notebook to a self-contained HTML page in `outDir` (no execution); returns its path. */
+export async function notebookToHtml(ipynb: string, outDir: string): Promise<string> {
+  await Deno.mkdir(outDir, { recursive: true });
+  const name = basename(ipynb, ".ipynb");
+  await run("jupyter", ["nbconvert", "--to", "html", "--output-dir", outDir, "--output", name, ipynb]);
+  return join(outDir, `${name}.html`);
 }
 
 /** Code cells of a notebook file, in order. */

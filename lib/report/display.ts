@@ -20,7 +20,9 @@ function bundle(mime: Record<string, unknown>): Displayable {
 /**
  * A plotly figure for the notebook: the `application/vnd.plotly.v1+json` bundle (interactive in JupyterLab and
  * VS Code), a PNG rendering of its static SVG (`image/png`: what GitHub, nbviewer, VS Code and untrusted notebooks
- * all show), the SVG as `text/html` (nbconvert's HTML copies), and its title as text.
+ * all show), the SVG as `image/svg+xml` (nbconvert's HTML copies, trusted notebooks), and its title as text.
+ * No `text/html`: the classic Notebook prefers it to any image and, in an untrusted notebook, strips the SVG
+ * out of it and shows the labels as a run of text; an untrusted notebook skips `image/svg+xml` and shows the PNG.
  */
 export async function showFigure(fig: Figure): Promise<Displayable> {
   const title = (fig.layout.title as { text?: string } | undefined)?.text ?? "figure";
@@ -29,7 +31,7 @@ export async function showFigure(fig: Figure): Promise<Displayable> {
   return bundle({
     "application/vnd.plotly.v1+json": fig,
     "image/png": Buffer.from(png).toString("base64"),
-    "text/html": svg,
+    "image/svg+xml": svg,
     "text/plain": `[plot] ${title}`,
   });
 }

@@ -15,7 +15,7 @@ export function lossFigure(losses: number[]): Figure {
     layout: {
       title: { text: "Training loss" },
       xaxis: { title: { text: "step" } },
-      yaxis: { title: { text: "loss" } },
+      yaxis: { title: { text: "training loss (cross-entropy)" } },
     },
   };
 }
@@ -71,11 +71,11 @@ export function accuracyFigure(metrics: EpochMetrics[]): Figure {
 /** Learning rate per step. */
 export function lrFigure(lrs: number[]): Figure {
   return {
-    data: [{ type: "scatter", mode: "lines", name: "lr", x: steps(lrs.length), y: lrs }],
+    data: [{ type: "scatter", mode: "lines", name: "learning rate", x: steps(lrs.length), y: lrs }],
     layout: {
       title: { text: "Learning rate" },
       xaxis: { title: { text: "step" } },
-      yaxis: { title: { text: "lr" } },
+      yaxis: { title: { text: "learning rate (per step)" } },
     },
   };
 }
@@ -118,11 +118,16 @@ export function lineFigure(
   };
 }
 
-/** Grouped bars of several series over the same categories. */
-export function barFigure(title: string, yTitle: string, series: Series[]): Figure {
+/** Grouped bars of several series over the same categories (`xTitle` names the categories). */
+export function barFigure(title: string, yTitle: string, series: Series[], xTitle?: string): Figure {
   return {
     data: series.map((s) => ({ type: "bar", name: s.name, x: s.x, y: s.y, ...errorBars(s) })),
-    layout: { title: { text: title }, yaxis: { title: { text: yTitle } }, barmode: "group" },
+    layout: {
+      title: { text: title },
+      yaxis: { title: { text: yTitle } },
+      ...(xTitle ? { xaxis: { title: { text: xTitle } } } : {}),
+      barmode: "group",
+    },
   };
 }
 

@@ -14,6 +14,22 @@ export function metricsTable(metrics: EpochMetrics[]): aq.ColumnTable {
   })));
 }
 
+/**
+ * The per-epoch table for people (report.html, the CLI's printout): headed columns with units, accuracies in
+ * percent, "not evaluated" where an epoch had no test evaluation. `metricsTable` is the machine form (CSV).
+ */
+export function metricsRows(metrics: EpochMetrics[]): Array<Record<string, string | number>> {
+  return metrics.map((m) => ({
+    epoch: m.epoch,
+    "learning rate": m.lr.toFixed(4),
+    "train loss": m.trainLoss.toFixed(4),
+    "train acc (%)": (100 * m.trainAcc).toFixed(2),
+    "test acc (%)": m.testAcc === null ? "not evaluated" : (100 * m.testAcc).toFixed(2),
+    "epoch time (s)": m.epochSeconds.toFixed(1),
+    "training time (s)": m.totalSeconds.toFixed(1),
+  }));
+}
+
 /** Seconds as `1h02m03s` / `2m03s` / `3.4s`. */
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";

@@ -1,7 +1,7 @@
 import type { Figure } from "./figures.ts";
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
-const W = 640, H = 360, L = 60, R = 130, T = 36;
+const W = 640, H = 360, L = 60, T = 36;
 
 const nums = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : []);
 const text = (o: unknown): string => {
@@ -12,14 +12,23 @@ const esc = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
 
 function ticks(lo: number, hi: number, log: boolean): number[] {
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return [];
-  if (log) {
+  if (log) { // decades; with 1-2-5 steps when the range spans fewer than three decades
+    const steps = hi - lo < 3 ? [0, Math.log10(2), Math.log10(5)] : [0];
     const out = [];
-    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) if (e >= lo - 1e-9 && e <= hi + 1e-9) out.push(e);
+    for (let e = Math.floor(lo); e <= Math.ceil(hi); e++) {
+      for (const d of steps) if (e + d >= lo - 1e-9 && e + d <= hi + 1e-9) out.push(e + d);
+    }
     return out;
   }
   const s = tickStep(lo, hi), out = [];
   for (let v = Math.ceil(lo / s) * s; v <= hi + 1e-12; v += s) out.push(Number(v.toPrecision(12)));
   return out;
+}
+
+/** The label of a log-axis tick at exponent `e`: 0.002, 0.01, 5, 100; 1e-6 beyond four decades from 1. */
+function logLabel(e: number): string {
+  const v = Number((10 ** e).toPrecision(2));
+  return Math.abs(e) > 4 ? v.toExponential(0) : String(v);
 }
 
 /** The tick step of {@link ticks} for a linear axis from lo to hi. */
@@ -53,16 +62,21 @@ export function figureSvg(fig: Figure): string {
     error: errors(t),
     labels: Array.isArray(t.x) ? t.x.map(String) : [],
   }));
+  // The legend column grows with the longest series name (up to 44 characters, then cut).
+  const R = Math.min(
+    260,
+    Math.max(130, 34 + 6.4 * Math.max(0, ...traces.map((t) => Math.min(36, t.name.length)))),
+  );
   const bars = traces.some((t) => t.type === "bar");
   const xs = bars
     ? [-0.5, Math.max(...traces.map((t) => t.y.length)) - 0.5]
     : traces.flatMap((t) => t.x).filter(Number.isFinite);
   const ys = traces.flatMap((t) => t.y.flatMap((y, i) => [y - (t.error[i] ?? 0), y + (t.error[i] ?? 0)]))
     .filter(Number.isFinite).concat(bars ? [0] : []);
-  // Bar labels that would not fit side by side are rotated, taking the room of the x-axis title.
+  // Bar labels that would not fit side by side are rotated; the x-axis title goes below them.
   const barLabels = bars ? traces[0]?.labels ?? [] : [];
   const rotate = barLabels.length * Math.max(0, ...barLabels.map((l) => l.length)) * 6.5 > W - L - R;
-  const B = categorical && (!bars || rotate) ? 84 : 44;
+  const B = categorical && (!bars || rotate) ? 104 : 44;
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = yaxis?.range ?? [Math.min(...ys), Math.max(...ys)];
   if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
@@ -89,12 +103,12 @@ export function figureSvg(fig: Figure): string {
       parts.push(
         `<text x="${px(i)}" y="${H - B + 12}" text-anchor="end" font-size="9" transform="rotate(-30 ${
           px(i)
-        } ${H - B + 12})">${esc(label).slice(0, 18)}</text>`,
+        } ${H - B + 12})">${esc(label.slice(0, 24))}</text>`,
       );
     });
   } else if (!bars) {
     for (const v of ticks(x0, x1, logX)) {
-      const label = logX ? `1e${v}` : String(Number(v.toPrecision(4)));
+      const label = logX ? logLabel(v) : String(Number(v.toPrecision(4)));
       parts.push(`<text x="${px(v)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${label}</text>`);
     }
   }
@@ -115,7 +129,7 @@ export function figureSvg(fig: Figure): string {
             : ` text-anchor="middle"`;
           parts.push(
             `<text x="${px(i)}" y="${H - B + 14}"${at} font-size="10">${
-              esc(t.labels[i]).slice(0, 20)
+              esc(t.labels[i].slice(0, 28))
             }</text>`,
           );
         }
@@ -144,13 +158,13 @@ export function figureSvg(fig: Figure): string {
       const [lo, hi] = [py(t.y[i] - e), py(t.y[i] + e)];
       if (![cx, lo, hi].every(Number.isFinite)) return;
       parts.push(
-        `<path d="M${cx - 4},${hi}H${cx + 4}M${cx},${hi}V${lo}M${cx - 4},${lo}H${cx + 4}" stroke="#222" ` +
-          `stroke-width="1.2" fill="none"/>`,
+        `<path d="M${cx - 3},${hi}H${cx + 3}M${cx},${hi}V${lo}M${cx - 3},${lo}H${cx + 3}" ` +
+          `stroke="${t.type === "bar" ? "#222" : color}" stroke-width="1" stroke-opacity="0.8" fill="none"/>`,
       );
     });
     parts.push(`<rect x="${W - R + 10}" y="${T + 16 * k}" width="10" height="10" fill="${color}"/>`);
     parts.push(
-      `<text x="${W - R + 24}" y="${T + 9 + 16 * k}" font-size="11">${esc(t.name).slice(0, 18)}</text>`,
+      `<text x="${W - R + 24}" y="${T + 9 + 16 * k}" font-size="11">${esc(t.name.slice(0, 44))}</text>`,
     );
   });
   for (const shape of (fig.layout.shapes ?? []) as Array<{ y0?: number; y1?: number; xref?: string }>) {
@@ -169,12 +183,9 @@ export function figureSvg(fig: Figure): string {
       }</text>`,
     );
   }
-  // Rotated category labels take the room of the x-axis title.
-  const xTitle = categorical && B > 44
-    ? ""
-    : `<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">${
-      esc(text(fig.layout.xaxis))
-    }</text>`;
+  const xTitle = `<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">${
+    esc(text(fig.layout.xaxis))
+  }</text>`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
     `<rect width="${W}" height="${H}" fill="white"/>` +
     `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(text(fig.layout))}</text>` +

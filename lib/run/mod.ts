@@ -6,3 +6,5 @@ export { RUN_FILES, type RunConfig, type RunHistory } from "./files.ts";
 export { type RunSummary, summarize, summaryRows } from "./summary.ts";
 export { writeRunConfig, writeRunOutputs } from "./write.ts";
 export { readRunConfig, readRunHistory } from "./read.ts";
+export { loadModel, saveModel } from "./model_files.ts";
+export { checkpointTo, loadCheckpoint, saveCheckpoint } from "./checkpoint_files.ts";

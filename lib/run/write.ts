@@ -1,8 +1,17 @@
 import { join } from "node:path";
 import { tf } from "../backend/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
-import { saveModel } from "../model/mod.ts";
-import { accuracyFigure, escapeHtml, lossFigure, lrFigure, metricsTable, reportHtml } from "../report/mod.ts";
+import { saveModel } from "./model_files.ts";
+import * as aq from "arquero";
+import {
+  accuracyFigure,
+  escapeHtml,
+  lossFigure,
+  lrFigure,
+  metricsRows,
+  metricsTable,
+  reportHtml,
+} from "../report/mod.ts";
 import type { TrainResult } from "../train/mod.ts";
 import { RUN_FILES, type RunConfig, type RunHistory } from "./files.ts";
 import { type RunSummary, summaryRows } from "./summary.ts";
@@ -34,7 +43,7 @@ export async function writeRunOutputs(
       "",
     )
   }</table>`;
-  const epochs = `<h2>Per epoch</h2>${table.toHTML()}`;
+  const epochs = `<h2>Per epoch</h2>${aq.from(metricsRows(result.metrics)).toHTML()}`;
   const html = reportHtml(`DavidNet run (seed ${summary.seed})`, [facts, epochs], [
     lossFigure(result.losses),
     accuracyFigure(result.metrics),

@@ -1,6 +1,6 @@
 import { padReflect } from "../augment/mod.ts";
-import { tf } from "../backend/mod.ts";
-import { type ChannelStats, IMAGE_BYTES, IMAGE_SIZE, type Split } from "../data/mod.ts";
+import { tf } from "../backend/tf.ts";
+import { type ChannelStats, IMAGE_BYTES, IMAGE_SIZE, type Split } from "../data/types.ts";
 
 /** The data set on the device, normalised once; train images also padded once for cropping. */
 export interface DeviceData {

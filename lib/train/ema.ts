@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 
 /**
  * A copy in its own buffer: a plain clone shares the buffer, which the in-place kernels (fused SGD, BN running

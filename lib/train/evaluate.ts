@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { countCorrect } from "./loss.ts";
 
 /** The test-time augmentations {@link predictLogits} offers. */

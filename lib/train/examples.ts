@@ -1,6 +1,6 @@
 import { augmentBatch, type AugmentConfig, drawEpoch, uploadDraws } from "../augment/mod.ts";
-import { tf } from "../backend/mod.ts";
-import type { ChannelStats, Split } from "../data/mod.ts";
+import { tf } from "../backend/tf.ts";
+import type { ChannelStats, Split } from "../data/types.ts";
 import { denormalizeImages, normalizeImages } from "./device_data.ts";
 
 /**

@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 
 /**
  * Mean label-smoothed cross-entropy: (1 - s) * NLL(true class) + s * mean over classes of -log p, which is

@@ -4,10 +4,16 @@ export { countCorrect, smoothedCrossEntropy } from "./loss.ts";
 export { type NamedParam, NesterovSgd, type ParamGroup, type SgdSettings } from "./sgd.ts";
 export { denormalizeImages, type DeviceData, normalizeImages, toDevice } from "./device_data.ts";
 export { evaluate, predictLogits, TTA_MODES, type TtaMode } from "./evaluate.ts";
-export { loadCheckpoint, saveCheckpoint, type TrainState } from "./checkpoint.ts";
 export { TARGET_ACCURACY, train, type TrainOptions, warmUp } from "./trainer.ts";
 export { TrainSession, trainStep, WHITENING_IMAGES, whiteningFor, whiteningOf } from "./session.ts";
 export { WeightAverage } from "./ema.ts";
 export { isBnBias, makeSgd, namedParams, paramGroups } from "./param_groups.ts";
-export { lrSweep, type SweepPoint } from "./lr_sweep.ts";
+export {
+  lrSweep,
+  type SweepBand,
+  sweepBands,
+  sweepLr,
+  type SweepOptions,
+  type SweepPoint,
+} from "./lr_sweep.ts";
 export { augmentExamples } from "./examples.ts";

@@ -1,4 +1,4 @@
-import type { tf } from "../backend/mod.ts";
+import type { tf } from "../backend/tf.ts";
 import { type NamedParam, NesterovSgd, type ParamGroup } from "./sgd.ts";
 import type { TrainConfig } from "./types.ts";
 

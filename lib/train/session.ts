@@ -1,5 +1,5 @@
 import { augmentBatch, type DeviceDraws, drawEpoch, uploadDraws } from "../augment/mod.ts";
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { buildDavidNet, whiteningFilters } from "../model/mod.ts";
 import { makeSchedule, type Schedule } from "../schedule/mod.ts";
 import type { DeviceData } from "./device_data.ts";

@@ -1,4 +1,4 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { fusedOnWebGpu, fusedSgdUpdate } from "../kernels/mod.ts";
 
 /** A parameter and its stable (checkpoint) name. */

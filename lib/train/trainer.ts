@@ -1,16 +1,27 @@
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { validateConfig } from "../config/validate.ts";
 import { convStrategySetting, kernelMode, useConvStrategy, useKernels } from "../kernels/mod.ts";
-import { saveCheckpoint, type TrainState } from "./checkpoint.ts";
 import type { DeviceData } from "./device_data.ts";
 import { evaluate } from "./evaluate.ts";
 import { TrainSession, whiteningFor, whiteningOf } from "./session.ts";
-import type { EpochMetrics, Progress, TrainConfig, TrainResult, TrainStatus } from "./types.ts";
+import type {
+  CheckpointSnapshot,
+  EpochMetrics,
+  Progress,
+  TrainConfig,
+  TrainResult,
+  TrainState,
+  TrainStatus,
+} from "./types.ts";
 
 /** Hooks and persistence of {@link train}. */
 export interface TrainOptions {
-  /** Checkpoint folder, rewritten atomically after every epoch and on interruption. */
-  checkpointDir?: string;
+  /**
+   * Called after every epoch and on interruption with what a checkpoint holds (the CLI writes a folder with
+   * `checkpointTo(dir)` from lib/run; a page could keep it in memory). The tensors are the live ones: save or
+   * copy them before returning.
+   */
+  checkpoint?: (snapshot: CheckpointSnapshot) => Promise<void>;
   /** Stored with the checkpointed model (normalisation statistics, the config). */
   metadata?: Record<string, unknown>;
   /** Continue from a loaded checkpoint instead of a fresh model (`momentum`: the whole optimizer state). */
@@ -141,14 +152,13 @@ function freshState(whitenSeconds: number): TrainState {
 }
 
 async function checkpoint(session: TrainSession, state: TrainState, options: TrainOptions): Promise<void> {
-  if (!options.checkpointDir) return;
-  await saveCheckpoint(
-    options.checkpointDir,
-    session.model,
-    session.optimizerState(),
+  if (!options.checkpoint) return;
+  await options.checkpoint({
+    model: session.model,
+    momentum: session.optimizerState(),
     state,
-    options.metadata ?? {},
-  );
+    metadata: options.metadata ?? {},
+  });
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AugmentConfig } from "../augment/mod.ts";
+import type { tf } from "../backend/tf.ts";
 import type { DavidNetConfig } from "../model/mod.ts";
 import type { ConvStrategy, KernelMode } from "../kernels/mod.ts";
 import type { ScheduleName } from "../schedule/mod.ts";
@@ -94,4 +95,28 @@ export interface TrainResult {
   compileSeconds: number;
   /** Where the loss first became NaN or infinite, when it did. */
   divergedAt?: { step: number; epoch: number; loss: number };
+}
+
+/** Where a run stands: the next step to take and what was measured so far. */
+export interface TrainState {
+  /** Epoch of the next step (0-based). */
+  epoch: number;
+  /** Step within that epoch of the next step. */
+  step: number;
+  /** Training seconds spent so far (excluding data loading and evaluation). */
+  trainSeconds: number;
+  /** Metrics of the finished epochs. */
+  metrics: EpochMetrics[];
+  /** Loss of every step taken. */
+  losses: number[];
+  /** Running sums of the unfinished epoch: loss x images, correct predictions, images, seconds. */
+  partial: { lossSum: number; correct: number; seen: number; seconds: number };
+}
+
+/** What a checkpoint holds: the model, the whole optimizer state, where the run stands, and metadata. */
+export interface CheckpointSnapshot {
+  model: tf.LayersModel;
+  momentum: tf.NamedTensorMap;
+  state: TrainState;
+  metadata: Record<string, unknown>;
 }

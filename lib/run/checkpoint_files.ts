@@ -1,24 +1,8 @@
 import { join } from "node:path";
-import { tf } from "../backend/mod.ts";
+import { tf } from "../backend/tf.ts";
 import { exists, recoverDirAtomic, replaceDirAtomic, writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
-import { loadModel, saveModel } from "../model/mod.ts";
-import type { EpochMetrics } from "./types.ts";
-
-/** Where a run stands: the next step to take and what was measured so far. */
-export interface TrainState {
-  /** Epoch of the next step (0-based). */
-  epoch: number;
-  /** Step within that epoch of the next step. */
-  step: number;
-  /** Training seconds spent so far (excluding data loading and evaluation). */
-  trainSeconds: number;
-  /** Metrics of the finished epochs. */
-  metrics: EpochMetrics[];
-  /** Loss of every step taken. */
-  losses: number[];
-  /** Running sums of the unfinished epoch: loss x images, correct predictions, images, seconds. */
-  partial: { lossSum: number; correct: number; seen: number; seconds: number };
-}
+import type { CheckpointSnapshot, TrainState } from "../train/mod.ts";
+import { loadModel, saveModel } from "./model_files.ts";
 
 /**
  * Writes a checkpoint folder atomically: the model (tfjs format), the optimizer's momentum buffers
@@ -44,12 +28,7 @@ export async function saveCheckpoint(
  * Reads a checkpoint written by {@link saveCheckpoint}, first repairing what a crash during a save left (see
  * `recoverDirAtomic`); the caller disposes the model and momentum tensors.
  */
-export async function loadCheckpoint(dir: string): Promise<{
-  model: tf.LayersModel;
-  momentum: tf.NamedTensorMap;
-  state: TrainState;
-  metadata: Record<string, unknown>;
-}> {
+export async function loadCheckpoint(dir: string): Promise<CheckpointSnapshot> {
   await recoverDirAtomic(dir);
   if (!(await exists(join(dir, "state.json")))) {
     throw new Error(
@@ -65,4 +44,9 @@ export async function loadCheckpoint(dir: string): Promise<{
   );
   const state = JSON.parse(await Deno.readTextFile(join(dir, "state.json"))) as TrainState;
   return { model, momentum, state, metadata };
+}
+
+/** The trainer's checkpoint hook that writes {@link saveCheckpoint} folders to `dir`. */
+export function checkpointTo(dir: string): (s: CheckpointSnapshot) => Promise<void> {
+  return (s) => saveCheckpoint(dir, s.model, s.momentum, s.state, s.metadata);
 }

@@ -1,0 +1,73 @@
+/** A Jupyter output as stored in an `.ipynb`. */
+export interface NotebookOutput {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, unknown>;
+  ename?: string;
+  evalue?: string;
+}
+
+/** A notebook cell as stored in an `.ipynb`. */
+export interface NotebookCell {
+  cell_type: string;
+  source: string | string[];
+  outputs?: NotebookOutput[];
+}
+
+const join = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : v ?? "");
+
+const isEmpty = (v: unknown): boolean =>
+  v == null ||
+  (typeof v === "string" || Array.isArray(v)
+    ? !join(v as string | string[]).length
+    : typeof v === "object" && Object.keys(v).length === 0);
+
+// deno-lint-ignore no-control-regex
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/;
+
+/**
+ * What is wrong with an executed notebook's outputs, one line per problem (empty when none): error cells;
+ * a cell that calls `console.log` with no text output, or `Deno.jupyter.display` with no display; an empty
+ * output; a plotly figure without its `image/png` rendering (what GitHub and untrusted notebooks show) or with
+ * a `text/html` one (which the classic Notebook prefers and, untrusted, strips); ANSI escape codes.
+ */
+export function notebookOutputProblems(cells: readonly NotebookCell[]): string[] {
+  const problems: string[] = [];
+  cells.forEach((cell, i) => {
+    if (cell.cell_type !== "code") return;
+    const where = `cell ${i}`;
+    const src = join(cell.source);
+    const outputs = cell.outputs ?? [];
+    const kinds = new Set(outputs.map((o) => o.output_type));
+    if (/\bconsole\.log\(/.test(src) && !kinds.has("stream")) {
+      problems.push(`${where}: console.log printed nothing`);
+    }
+    if (/Deno\.jupyter\.display\(/.test(src) && !kinds.has("display_data")) {
+      problems.push(`${where}: Deno.jupyter.display showed nothing`);
+    }
+    for (const o of outputs) {
+      if (o.output_type === "error") problems.push(`${where}: error ${o.ename}: ${o.evalue}`);
+      if (o.output_type === "stream" && !join(o.text).trim()) {
+        problems.push(`${where}: empty ${o.name} output`);
+      }
+      if (o.data) {
+        if (isEmpty(o.data) || Object.values(o.data).some(isEmpty)) {
+          problems.push(`${where}: empty ${o.output_type}`);
+        }
+        if (o.data["application/vnd.plotly.v1+json"] && !o.data["image/png"]) {
+          problems.push(`${where}: a figure without its image/png rendering`);
+        }
+        if (o.data["application/vnd.plotly.v1+json"] && o.data["text/html"]) {
+          problems.push(
+            `${where}: a figure with text/html (an untrusted classic Notebook strips it to text)`,
+          );
+        }
+      }
+      if (ANSI.test(JSON.stringify(o).replaceAll("\\u001b", "\x1b"))) {
+        problems.push(`${where}: ANSI escape codes in the output`);
+      }
+    }
+  });
+  return problems;
+}
