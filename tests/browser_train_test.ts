@@ -1,10 +1,9 @@
 /**
  * The browser page of `deno task serve` in headless Debian Chromium: it trains the smoke-size net on WebGPU with
  * the same losses as a Deno run, and its downloaded model evaluates the same in `deno task eval`. It runs on
- * SwiftShader, Chromium's fallback adapter: on this 2-core machine it reached the first step sooner (15 s vs 18 s)
- * and stepped faster (49 vs 36 images/s) than lavapipe through ANGLE (`--use-angle=vulkan
- * --use-webgpu-adapter=opengles` with the page's `?compat=1`). Also: the page's errors, the serve command, and
- * that the core library is runtime-neutral.
+ * SwiftShader, Chromium's fallback adapter, which needs no GPU and no ANGLE flags (lavapipe through ANGLE,
+ * `--use-angle=vulkan --use-webgpu-adapter=opengles` with the page's `?compat=1`, works too). Also: the page's
+ * errors, the serve command, and that the core library is runtime-neutral.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";

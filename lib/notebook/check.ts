@@ -30,7 +30,8 @@ const ANSI = /\x1b\[[0-9;]*[A-Za-z]/;
  * What is wrong with an executed notebook's outputs, one line per problem (empty when none): error cells;
  * a cell that calls `console.log` with no text output, or `Deno.jupyter.display` with no display; an empty
  * output; a plotly figure without its `image/png` rendering (what GitHub and untrusted notebooks show) or with
- * a `text/html` one (which the classic Notebook prefers and, untrusted, strips); ANSI escape codes.
+ * an SVG or HTML one (which the classic Notebook and nbconvert prefer to the PNG and sanitise to text); ANSI
+ * escape codes.
  */
 export function notebookOutputProblems(cells: readonly NotebookCell[]): string[] {
   const problems: string[] = [];
@@ -58,9 +59,9 @@ export function notebookOutputProblems(cells: readonly NotebookCell[]): string[]
         if (o.data["application/vnd.plotly.v1+json"] && !o.data["image/png"]) {
           problems.push(`${where}: a figure without its image/png rendering`);
         }
-        if (o.data["application/vnd.plotly.v1+json"] && o.data["text/html"]) {
+        if (o.data["application/vnd.plotly.v1+json"] && (o.data["text/html"] || o.data["image/svg+xml"])) {
           problems.push(
-            `${where}: a figure with text/html (an untrusted classic Notebook strips it to text)`,
+            `${where}: a figure with an SVG or HTML rendering (sanitised to text where untrusted)`,
           );
         }
       }

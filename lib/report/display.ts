@@ -19,10 +19,10 @@ function bundle(mime: Record<string, unknown>): Displayable {
 
 /**
  * A plotly figure for the notebook: the `application/vnd.plotly.v1+json` bundle (interactive in JupyterLab and
- * VS Code), a PNG rendering of its static SVG (`image/png`: what GitHub, nbviewer, VS Code and untrusted notebooks
- * all show), the SVG as `image/svg+xml` (nbconvert's HTML copies, trusted notebooks), and its title as text.
- * No `text/html`: the classic Notebook prefers it to any image and, in an untrusted notebook, strips the SVG
- * out of it and shows the labels as a run of text; an untrusted notebook skips `image/svg+xml` and shows the PNG.
+ * VS Code), a PNG rendering of its static SVG (`image/png`: what GitHub, nbviewer, VS Code, the classic Notebook,
+ * untrusted notebooks and nbconvert's HTML pages show), and its title as text. No SVG MIME type: the classic
+ * Notebook prefers `text/html` to any image and, untrusted, strips the SVG out of it to a run of text, and
+ * nbconvert's HTML export prefers `image/svg+xml` to PNG and sanitises it to text too.
  */
 export async function showFigure(fig: Figure): Promise<Displayable> {
   const title = (fig.layout.title as { text?: string } | undefined)?.text ?? "figure";
@@ -31,7 +31,6 @@ export async function showFigure(fig: Figure): Promise<Displayable> {
   return bundle({
     "application/vnd.plotly.v1+json": fig,
     "image/png": Buffer.from(png).toString("base64"),
-    "image/svg+xml": svg,
     "text/plain": `[plot] ${title}`,
   });
 }

@@ -44,8 +44,8 @@ const errors = (t: Record<string, unknown>): number[] =>
 /**
  * A static SVG rendering of a plotly figure's scatter (lines/markers) and bar traces, with axes (linear or log
  * x), error bars, horizontal reference lines (`layout.shapes`) and their labels (`layout.annotations`), title and
- * legend. It is the `text/html` fallback where plotly.js cannot run (GitHub, HTML exports), and what the PNG
- * rendering draws.
+ * legend: what the notebooks' PNG rendering of a figure draws (where plotly.js cannot run: GitHub, nbviewer,
+ * untrusted notebooks, HTML exports).
  */
 export function figureSvg(fig: Figure): string {
   const xaxis = fig.layout.xaxis as { type?: string } | undefined;
