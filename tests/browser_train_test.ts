@@ -66,18 +66,18 @@ Deno.test("the core is runtime-neutral: the page bundles for the browser; no Den
   assert.deepEqual(offending, []);
 });
 
-/** The same run in this process (Deno's WebGPU: lavapipe), on the data the page decodes. */
-async function denoRun(): Promise<TrainResult> {
+/** `cfg` trained in this process (Deno's WebGPU: lavapipe), on the data the page decodes. */
+async function denoRun(cfg: TrainConfig): Promise<TrainResult> {
   await initBackend("auto", () => {});
   const data = await cifar10();
   const stats = channelStats(takeSplit(data.train, 10000)); // the page's: its decoded data_batch_1.png
   const device = toDevice(
     { train: data.train, test: takeSplit(data.test, TEST), stats },
-    TRAIN,
-    CFG.augment.pad,
+    cfg.trainSubset,
+    cfg.augment.pad,
   );
   try {
-    const { result, model } = await train(CFG, device);
+    const { result, model } = await train(cfg, device);
     model.dispose();
     return result;
   } finally {
@@ -117,7 +117,7 @@ Deno.test("the page trains smoke DavidNet on the browser's WebGPU: Deno's losses
   assert.deepEqual(errors, []);
   await chrome.browser.close();
 
-  const deno = await denoRun();
+  const deno = await denoRun(CFG);
   for (let i = 0; i < losses.length; i++) {
     assert.ok(
       Math.abs(losses[i] - deno.losses[i]) < 1e-4,
@@ -135,6 +135,60 @@ Deno.test("the page trains smoke DavidNet on the browser's WebGPU: Deno's losses
   const pageCorrect = Math.round(got.result.finalTestAcc! * TEST);
   // Another GPU's rounding may flip one near-tie prediction.
   assert.ok(Math.abs(Number(m[1]) - pageCorrect) <= 1, `eval ${m[1]}/${TEST}, page ${pageCorrect}/${TEST}`);
+});
+
+Deno.test("Stop, then Continue, in the page: the run resumes where it stopped and ends with the uninterrupted run's losses", async () => {
+  await using server = await startServer({ port: 0 });
+  await using chrome = await openChromium(WEBGPU_ARGS);
+  const { page, errors } = chrome;
+  const finished = async () => {
+    await page.waitForFunction("['done', 'error'].includes(window.davidnet?.status)", null, {
+      timeout: 170_000,
+    });
+    return await page.evaluate(
+      "({ status: davidnet.status, error: davidnet.error, result: davidnet.result })",
+    ) as {
+      status: string;
+      error?: string;
+      result: TrainResult;
+    };
+  };
+  // 2 epochs of 4 steps, uninterrupted.
+  await page.goto(`${server.url}?${QUERY.replace("batch=128", "batch=64")}`);
+  const whole = await finished();
+  assert.equal(whole.status, "done", whole.error);
+  assert.equal(whole.result.losses.length, 8);
+
+  // The same run again, stopped after its first progress report, then continued.
+  await page.evaluate("davidnet.firstProgressMs = undefined");
+  await page.click("#start");
+  await page.waitForFunction("window.davidnet?.firstProgressMs !== undefined", null, { timeout: 170_000 });
+  await page.click("#stop");
+  await page.waitForFunction("['stopped', 'done', 'error'].includes(window.davidnet?.status)", null, {
+    timeout: 60_000,
+  });
+  const stopped = await page.evaluate(
+    "({ status: davidnet.status, steps: davidnet.result.losses.length })",
+  ) as {
+    status: string;
+    steps: number;
+  };
+  assert.equal(stopped.status, "stopped");
+  assert.ok(stopped.steps >= 1 && stopped.steps < 8, `stopped after ${stopped.steps} of 8 steps`);
+  await page.click("#continue");
+  const resumed = await finished();
+  assert.equal(resumed.status, "done", resumed.error);
+  assert.equal(
+    await page.evaluate("davidnet.progressReports"),
+    8 - stopped.steps,
+    "Continue took the rest only",
+  );
+  assert.deepEqual(errors, []);
+  assert.equal(resumed.result.losses.length, 8);
+  resumed.result.losses.forEach((loss, i) => {
+    const want = whole.result.losses[i];
+    assert.ok(Math.abs(loss - want) < 1e-5, `step ${i + 1}: resumed ${loss}, uninterrupted ${want}`);
+  });
 });
 
 Deno.test("the page's errors: no WebGPU says how to enable it per browser; missing data names deno task data", async () => {

@@ -28,11 +28,13 @@ interface PageState {
   result?: TrainResult;
   /** performance.now() (ms since navigation) at the first progress report of the first run. */
   firstProgressMs?: number;
+  /** Progress reports since the last Train or Continue (with `sync=1`, the steps it took). */
+  progressReports: number;
   /** `tf.getBackend()` now. */
   getBackend: () => string;
 }
 
-const state: PageState = { status: "starting", getBackend: () => tf.getBackend() };
+const state: PageState = { status: "starting", progressReports: 0, getBackend: () => tf.getBackend() };
 (globalThis as unknown as { davidnet: PageState }).davidnet = state;
 
 const params = new URLSearchParams(globalThis.location.search);
@@ -137,6 +139,7 @@ async function run(resume: boolean): Promise<void> {
     : undefined;
   if (!resume) Object.assign(charts, emptyCharts());
   stopRequested = false;
+  state.progressReports = 0;
   state.status = "training";
   setButtons();
   setStatus("compiling shaders (one warm-up step)...");
@@ -149,6 +152,7 @@ async function run(resume: boolean): Promise<void> {
       shouldStop: () => stopRequested,
       onProgress: (p) => {
         state.firstProgressMs ??= performance.now();
+        state.progressReports += 1;
         const step = p.epoch * stepsPerEpoch + p.step;
         charts.loss.step.push(step);
         charts.loss.loss.push(p.loss);
