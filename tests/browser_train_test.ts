@@ -12,7 +12,7 @@ import { PRESETS } from "../lib/config/mod.ts";
 import { channelStats, takeSplit } from "../lib/data/mod.ts";
 import { toDevice, train, type TrainConfig, type TrainResult } from "../lib/train/mod.ts";
 import { startServer } from "../lib/web/server.ts";
-import { openChromium, SCREENSHOT_DIR } from "./browser.ts";
+import { openChromium, SCREENSHOT_DIR, SWIFTSHADER_ARGS } from "../lib/web/chromium.ts";
 import { cifar10, runCli, tempDir } from "./helpers.ts";
 
 const TRAIN = 256, TEST = 200;
@@ -27,8 +27,8 @@ const CFG: TrainConfig = {
 };
 const QUERY = `preset=smoke&train=${TRAIN}&test=${TEST}&epochs=2&batch=128&seed=0&sync=1&autostart=1`;
 
-/** Chromium's WebGPU on the fallback adapter (SwiftShader); `?compat=1` plus ANGLE flags would pick lavapipe. */
-const WEBGPU_ARGS = ["--enable-unsafe-webgpu", "--enable-webgpu-developer-features"];
+/** Chromium's WebGPU on the fallback adapter (SwiftShader); `?compat=1` plus ANGLE_ARGS would pick lavapipe. */
+const WEBGPU_ARGS = SWIFTSHADER_ARGS;
 
 const CORE = ["model", "augment", "schedule", "train"];
 
@@ -194,7 +194,7 @@ Deno.test("Stop, then Continue, in the page: the run resumes where it stopped an
 Deno.test("the page's errors: no WebGPU says how to enable it per browser; missing data names deno task data", async () => {
   await using tmp = await tempDir();
   await using server = await startServer({ port: 0, dataDir: tmp.path });
-  const errorText = async (args: string[]) => {
+  const errorText = async (args: readonly string[]) => {
     await using chrome = await openChromium(args);
     await chrome.page.goto(`${server.url}?preset=smoke&train=256&test=100&autostart=1`);
     await chrome.page.waitForFunction("window.davidnet?.status === 'error'", null, { timeout: 60_000 });

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { initBackend, summarize, tf, writeRunOutputs } from "../lib/mod.ts";
 import type { TrainConfig, TrainResult } from "../lib/mod.ts";
 import { SMOKE } from "../lib/config/mod.ts";
-import { openChromium, SCREENSHOT_DIR } from "./browser.ts";
+import { openChromium, SCREENSHOT_DIR } from "../lib/web/chromium.ts";
 import { tempDir } from "./helpers.ts";
 
 const metrics = [1, 2, 3, 4].map((epoch) => ({

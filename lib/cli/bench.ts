@@ -9,6 +9,8 @@ import { benchKernels } from "./bench_kernels.ts";
 import { type PresetName, PRESETS } from "../config/mod.ts";
 import { benchData } from "./bench_data.ts";
 import { benchTrain } from "./bench_train.ts";
+import { benchPage } from "../bench/page.ts";
+import { loadCifar10 } from "../data/mod.ts";
 import { DEFAULT_SHARD_DIR } from "../shards/mod.ts";
 
 /** Where benchmark results are committed. */
@@ -17,8 +19,9 @@ export const BENCH_DIR: string = fileURLToPath(new URL("../../bench/results/", i
 const SPECS: FlagSpecs = {
   only: {
     type: "string",
-    help: "run one part only (default: data and train)",
-    choices: ["data", "train", "kernels"],
+    help: "run one part only (default: data and train); page: the serve page in headless Chromium " +
+      "(SwiftShader, lavapipe via ANGLE) beside Deno, smoke preset, 1024 images x 3 epochs, batch 128",
+    choices: ["data", "train", "kernels", "page"],
   },
   reps: { type: "int", help: "repetitions of each data measurement", default: 3, min: 1, max: 100 },
   preset: {
@@ -84,6 +87,22 @@ export async function benchCommand(args: string[]): Promise<void> {
       versions: { deno: machine.deno, tfjs: machine.tfjs },
       ...r,
     });
+    console.log(`wrote ${path}`);
+    return;
+  }
+  if (flags.only === "page") {
+    const backend = await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
+    const data = await loadCifar10({ dataDir, log: console.log });
+    const r = await benchPage(data, { trainImages: 1024, testImages: 1000, epochs: 3, batchSize: 128 });
+    for (const run of r.runs) {
+      console.log(
+        `${run.runtime}: ${run.adapter?.description ?? backend.adapter}; load to first step ${
+          run.loadToFirstStepSeconds?.toFixed(1) ?? "-"
+        } s, warm-up ${run.compileSeconds.toFixed(1)} s, ${run.imagesPerSecond.toFixed(1)} img/s`,
+      );
+    }
+    const path = join(flags.out as string, `${date}-page-smoke-${slug(machine.cpu)}-${machine.cores}c.json`);
+    await writeJsonAtomic(path, { date: new Date().toISOString(), command, machine, backend, ...r });
     console.log(`wrote ${path}`);
     return;
   }
