@@ -9,8 +9,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { initBackend } from "../lib/backend/mod.ts";
 import { PRESETS } from "../lib/config/mod.ts";
-import { channelStats, takeSplit } from "../lib/data/mod.ts";
-import { toDevice, train, type TrainConfig, type TrainResult } from "../lib/train/mod.ts";
+import type { TrainConfig, TrainResult } from "../lib/train/mod.ts";
+import { trainOnPageData } from "../lib/bench/page.ts";
 import { startServer } from "../lib/web/server.ts";
 import { openChromium, SCREENSHOT_DIR, SWIFTSHADER_ARGS } from "../lib/web/chromium.ts";
 import { cifar10, runCli, tempDir } from "./helpers.ts";
@@ -69,20 +69,7 @@ Deno.test("the core is runtime-neutral: the page bundles for the browser; no Den
 /** `cfg` trained in this process (Deno's WebGPU: lavapipe), on the data the page decodes. */
 async function denoRun(cfg: TrainConfig): Promise<TrainResult> {
   await initBackend("auto", () => {});
-  const data = await cifar10();
-  const stats = channelStats(takeSplit(data.train, 10000)); // the page's: its decoded data_batch_1.png
-  const device = toDevice(
-    { train: data.train, test: takeSplit(data.test, TEST), stats },
-    cfg.trainSubset,
-    cfg.augment.pad,
-  );
-  try {
-    const { result, model } = await train(cfg, device);
-    model.dispose();
-    return result;
-  } finally {
-    device.dispose();
-  }
+  return await trainOnPageData(await cifar10(), cfg, TEST);
 }
 
 Deno.test("the page trains smoke DavidNet on the browser's WebGPU: Deno's losses, a model that deno task eval reads", async () => {

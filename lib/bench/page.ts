@@ -38,6 +38,28 @@ export interface PageBench {
 const rate = (r: TrainResult, cfg: TrainConfig) => (r.losses.length * cfg.batchSize) / r.trainSeconds;
 
 /**
+ * Trains `cfg` in this process (tfjs backend already initialised) on what the page trains on: the first
+ * `cfg.trainSubset` training images, normalised with the statistics of the first 10,000 (the page decodes
+ * data_batch_1.png only for runs up to 10,000 images), tested on the first `testImages` test images.
+ */
+export async function trainOnPageData(
+  data: Cifar10,
+  cfg: TrainConfig,
+  testImages: number,
+): Promise<TrainResult> {
+  const stats = channelStats(takeSplit(data.train, 10000));
+  const test = takeSplit(data.test, testImages);
+  const device = toDevice({ train: data.train, test, stats }, cfg.trainSubset, cfg.augment.pad);
+  try {
+    const { result, model } = await train(cfg, device);
+    model.dispose();
+    return result;
+  } finally {
+    device.dispose();
+  }
+}
+
+/**
  * Times the smoke preset (`trainImages` x `epochs`, batch `batchSize`, seed 0) in the page on SwiftShader and on
  * lavapipe via ANGLE, then in this process (the caller has initialised the tfjs backend) on the page's data and
  * statistics (the first 10,000 training images, which the page decodes).
@@ -85,25 +107,14 @@ export async function benchPage(
       testAcc: got.result.finalTestAcc,
     });
   }
-  const stats = channelStats(takeSplit(data.train, 10000));
-  const device = toDevice(
-    { train: data.train, test: takeSplit(data.test, testImages), stats },
-    trainImages,
-    4,
-  );
-  try {
-    const { result, model } = await train(cfg, device);
-    model.dispose();
-    runs.push({
-      runtime: "Deno",
-      loadToFirstStepSeconds: null,
-      compileSeconds: result.compileSeconds,
-      trainSeconds: result.trainSeconds,
-      imagesPerSecond: rate(result, cfg),
-      testAcc: result.finalTestAcc,
-    });
-  } finally {
-    device.dispose();
-  }
+  const result = await trainOnPageData(data, cfg, testImages);
+  runs.push({
+    runtime: "Deno",
+    loadToFirstStepSeconds: null,
+    compileSeconds: result.compileSeconds,
+    trainSeconds: result.trainSeconds,
+    imagesPerSecond: rate(result, cfg),
+    testAcc: result.finalTestAcc,
+  });
   return { preset: "smoke", trainImages, testImages, epochs, batchSize, runs };
 }

@@ -1,6 +1,6 @@
 import { tf } from "../backend/tf.ts";
 import { Blocks } from "./blocks.ts";
-import { type ArchName, netSpec } from "./spec.ts";
+import { type ArchName, netSpec, specChannels } from "./spec.ts";
 import { PATCH_DIM } from "./whitening.ts";
 
 /** How to build the net: which spec (`arch`) and every model-side setting and trick. */
@@ -73,8 +73,7 @@ export const DAVIDNET_DEFAULTS: DavidNetConfig = {
 
 /** Channels of the prep block and of every layer of `arch` at `width` (DavidNet: prep, layer1, 2, 3). */
 export function channels(width: number, arch: ArchName = "davidnet"): number[] {
-  const spec = netSpec(arch);
-  return [spec.prep, ...spec.layers.map((l) => l.channels)].map((n) => Math.max(1, Math.round(n * width)));
+  return specChannels(netSpec(arch), width);
 }
 
 /** The whitening filters as a [3, 3, 3, 27] tensor, checked. */

@@ -138,3 +138,8 @@ export function netSpec(name: string): NetSpec {
   }
   return NET_SPECS[name as ArchName];
 }
+
+/** Channels of the prep block and of every layer of `spec` at channel multiplier `width` (rounded, at least 1). */
+export function specChannels(spec: NetSpec, width: number): number[] {
+  return [spec.prep, ...spec.layers.map((l) => l.channels)].map((n) => Math.max(1, Math.round(n * width)));
+}

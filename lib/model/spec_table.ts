@@ -3,7 +3,7 @@
  * alone (no model is built), and Page's measured test accuracies for the named nets of his part-4 search, each with
  * its source.
  */
-import { type ArchName, type LayerSpec, NET_SPECS, type NetSpec } from "./spec.ts";
+import { type ArchName, type LayerSpec, NET_SPECS, type NetSpec, specChannels } from "./spec.ts";
 
 /** Trainable parameters of one part of a net (conv weights, BN weight and bias, linear weights and bias). */
 export interface BlockParams {
@@ -21,9 +21,6 @@ export interface SpecParamOptions {
   freezeBnScale?: boolean;
 }
 
-/** Channels at `width`, as the builder rounds them (at least 1). */
-const scaled = (c: number, width: number) => Math.max(1, Math.round(c * width));
-
 /**
  * Trainable parameters of `spec` at channel multiplier `width`, block by block: the prep block (3x3 conv from the
  * 3 input channels; the whitening prep of part 8 is not counted here), each layer (its downsampling conv, BN and
@@ -34,11 +31,11 @@ const scaled = (c: number, width: number) => Math.max(1, Math.round(c * width));
 export function specParams(spec: NetSpec, width = 1, options: SpecParamOptions = {}): BlockParams[] {
   const bn = (c: number) => (options.freezeBnScale ? c : 2 * c);
   const convBn = (k: number, cin: number, cout: number) => k * k * cin * cout + bn(cout);
-  const prep = scaled(spec.prep, width);
+  const [prep, ...layerChannels] = specChannels(spec, width);
   const rows: BlockParams[] = [{ block: "prep", layers: `3x3 conv ${prep}`, params: convBn(3, 3, prep) }];
   let cin = prep;
   for (const [i, layer] of spec.layers.entries()) {
-    const c = scaled(layer.channels, width);
+    const c = layerChannels[i];
     const extra = layer.block === "extra" ? 1 : layer.block === "residual" ? 2 : 0;
     rows.push({
       block: `layer${i + 1}`,

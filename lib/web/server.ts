@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import { DEFAULT_DATA_ROOT, SOURCES_DIR } from "../data/resolve.ts";
 import { plotlyJs } from "../report/html.ts";
-import { PACKAGE_FILES } from "./data.ts";
+import { PACKAGE_FILES } from "../data/npm_format.ts";
 
 /** A running page server. */
 export interface WebServer extends AsyncDisposable {
