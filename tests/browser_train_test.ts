@@ -198,10 +198,17 @@ Deno.test("the page's errors: no WebGPU says how to enable it per browser; missi
   assert.match(noData, /deno task data/);
 });
 
-Deno.test("deno task serve --port 0 prints its address and serves the page, its script, plotly and the data; a bad flag exits 2", async () => {
+Deno.test("deno task serve --port 0 prints its address and serves the page, its script, plotly and the data; a bad flag, a missing --data folder or a busy port exits 2", async () => {
   const bad = await runCli(["serve", "--port", "x"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--port x: expected a number/);
+  const noData = await runCli(["serve", "--data", "/nonexistent-cifar"]);
+  assert.equal(noData.code, 2);
+  assert.match(noData.stderr, /--data \/nonexistent-cifar: no such folder\. Fix:/);
+  using busy = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const taken = await runCli(["serve", "--port", String(busy.addr.port)]);
+  assert.equal(taken.code, 2);
+  assert.match(taken.stderr, /the port is in use\. Fix: pick another, or --port 0/);
   const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", main, "serve", "--port", "0"],

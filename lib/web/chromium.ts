@@ -37,6 +37,9 @@ export interface BrowserPage extends AsyncDisposable {
 
 /** Starts headless Chromium (extra `args` for WebGPU flags) and opens a blank page. */
 export async function openChromium(args: readonly string[] = []): Promise<BrowserPage> {
+  if (!(await Deno.stat(CHROMIUM).then(() => true, () => false))) {
+    throw new Error(`no Chromium at ${CHROMIUM}. Fix: apt-get install chromium (Debian's package)`);
+  }
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", ...args] });
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [], requests: string[] = [];
