@@ -90,7 +90,7 @@ Deno.test("replaceDirAtomic after a crash first settles <dir>.old, then swaps", 
 });
 
 Deno.test("loadCheckpoint recovers a checkpoint whose save was killed between the renames", async () => {
-  await initBackend("cpu", () => {});
+  await initBackend("cpu", { log: () => {} });
   await using tmp = await tempDir();
   const dir = join(tmp.path, "checkpoint");
   const model = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [3] })] });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { augmentBatch, DAVIDNET_AUGMENT, drawEpoch, padReflect, uploadDraws } from "../lib/augment/mod.ts";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 Deno.test("epoch draws are in bounds, seeded, and differ between epochs", () => {
   const d = drawEpoch(5000, DAVIDNET_AUGMENT, 7, 0);

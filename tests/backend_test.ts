@@ -9,7 +9,7 @@ Deno.test("WebGPU is detected, chosen by auto, named in one line, and flagged wh
   );
   if (/llvmpipe|lavapipe|swiftshader/i.test(adapter.description)) assert.equal(adapter.isFallback, true);
   const lines: string[] = [];
-  const info = await initBackend("auto", (l) => lines.push(l));
+  const info = await initBackend("auto", { log: (l) => lines.push(l) });
   assert.equal(info.name, "webgpu");
   assert.equal(tf.getBackend(), "webgpu");
   assert.equal(info.isFallbackAdapter, adapter.isFallback);
@@ -28,7 +28,7 @@ Deno.test("WebGPU is detected, chosen by auto, named in one line, and flagged wh
 
 Deno.test("the cpu backend can be chosen explicitly and says so", async () => {
   const lines: string[] = [];
-  const info = await initBackend("cpu", (l) => lines.push(l));
+  const info = await initBackend("cpu", { log: (l) => lines.push(l) });
   assert.equal(info.name, "cpu");
   assert.equal(tf.getBackend(), "cpu");
   assert.deepEqual(lines, ["backend: cpu on tfjs cpu (JavaScript)"]);

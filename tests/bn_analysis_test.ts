@@ -23,7 +23,7 @@ import { BASELINE } from "../lib/config/mod.ts";
 import { lrSweep, sweepBands, sweepLr, type SweepPoint, type TrainConfig } from "../lib/train/mod.ts";
 import { smallDevice } from "./helpers.ts";
 
-await initBackend("auto", () => {});
+await initBackend("auto", { log: () => {} });
 
 const close = (a: number, b: number, tol = 1e-5) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${a} vs ${b}`);

@@ -68,7 +68,7 @@ Deno.test("the core is runtime-neutral: the page bundles for the browser; no Den
 
 /** `cfg` trained in this process (Deno's WebGPU: lavapipe), on the data the page decodes. */
 async function denoRun(cfg: TrainConfig): Promise<TrainResult> {
-  await initBackend("auto", () => {});
+  await initBackend("auto", { log: () => {} });
   return await trainOnPageData(await cifar10(), cfg, TEST);
 }
 

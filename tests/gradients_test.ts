@@ -15,7 +15,7 @@ import { normalizeImages, smoothedCrossEntropy } from "../lib/train/mod.ts";
 import { cifar10 } from "./helpers.ts";
 import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
 
-const backend = await initBackend("webgpu", () => {});
+const backend = await initBackend("webgpu", { log: () => {} });
 
 /** DavidNet's gradients for the first `batch` training images; weights from `weights` or a fresh seeded net. */
 async function gradients(width: number, batch: number, weights?: Float32Array[]) {

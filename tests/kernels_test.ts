@@ -22,7 +22,7 @@ import { Rng } from "../lib/random/mod.ts";
 import { NesterovSgd } from "../lib/train/mod.ts";
 import { conv2dBackpropFilterF64, relativeError } from "./reference.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 const TOLERANCE = 1e-4;
 const SIZES = [{ width: 1, batch: 8 }, { width: 1 / 16, batch: 128 }, { width: 1 / 16, batch: 512 }];
 

@@ -78,7 +78,7 @@ async function leftovers(run: string): Promise<string[]> {
 }
 
 Deno.test(`train survives ${KILLS} kill -9 at random moments, resuming each time, and completes`, async () => {
-  await initBackend("cpu", () => {});
+  await initBackend("cpu", { log: () => {} });
   const t0 = performance.now();
   await using tmp = await tempDir();
   const shards = join(tmp.path, "shards"), run = join(tmp.path, "run");

@@ -9,7 +9,7 @@ import {
   layerTable,
 } from "../lib/model/mod.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 Deno.test("full DavidNet: 6,573,120 trainable parameters, the seed's layer shapes, 10 logits", () => {
   const model = buildDavidNet();

@@ -17,7 +17,7 @@ import {
 import { Rng } from "../lib/random/mod.ts";
 import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 const celu = (v: number, alpha: number) => Math.max(0, v) + Math.min(0, alpha * (Math.exp(v / alpha) - 1));
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import { NesterovSgd, WeightAverage } from "../lib/train/mod.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 const close = (got: ArrayLike<number>, want: number[], tol = 1e-6) =>
   want.forEach((x, i) =>

@@ -16,7 +16,7 @@ import {
   specRows,
 } from "../lib/model/mod.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 Deno.test("DavidNet's blocks, counted by hand: 6,573,120 in all", () => {
   // prep: 3x3x3x64 conv + BN 64 (weight, bias); layer1: 3x3x64x128 + BN, residual 2 x (3x3x128x128 + BN);

@@ -15,7 +15,7 @@ import {
   netSpec,
 } from "../lib/model/mod.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 /** Conv weights (no bias) and a BN's weight and bias. */
 const conv = (k: number, cin: number, cout: number) => k * k * cin * cout;

@@ -26,7 +26,7 @@ import {
 import type { TrainConfig } from "../lib/train/mod.ts";
 import { cifar10 } from "./helpers.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 const TINY: TrainConfig = {
   ...BASELINE,

@@ -12,7 +12,7 @@ import {
 } from "../lib/train/mod.ts";
 import { smallDevice, tempDir } from "./helpers.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 /** A tiny run: 1/16 width, 256 images, batch 64 (4 steps an epoch), 100 test images. */
 const TINY: TrainConfig = {

@@ -4,7 +4,7 @@ import { SMOKE_TRICKS, TRICKS } from "../lib/config/mod.ts";
 import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
 import { smallDevice } from "./helpers.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 /** A few steps of a preset at 1/16 width: 256 images, batch 64 (ghost batch norm: 2 groups of 32). */
 const tiny = (preset: TrainConfig): TrainConfig => ({

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import { predictLogits, TTA_MODES } from "../lib/train/mod.ts";
 
-await initBackend("webgpu", () => {});
+await initBackend("webgpu", { log: () => {} });
 
 const H = 5, W = 6;
 

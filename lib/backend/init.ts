@@ -1,4 +1,5 @@
 import { tf } from "./tf.ts";
+import { loadNative, NATIVE_PACKAGE, nativeAvailable, nativeTensorflowVersion } from "./native.ts";
 import { type AdapterInfo, probeWebGpu } from "./webgpu.ts";
 
 /** Backends a user can ask for; `auto` picks the best available. */
@@ -6,58 +7,34 @@ export const BACKEND_CHOICES = ["auto", "webgpu", "tensorflow", "cpu"] as const;
 /** One of {@link BACKEND_CHOICES}. */
 export type BackendChoice = typeof BACKEND_CHOICES[number];
 
-/** The backend that runs, with the adapter it runs on, in words. */
+/** The backend that runs, with the adapter it runs on, in words, and why it was chosen. */
 export interface BackendInfo {
   name: "webgpu" | "tensorflow" | "cpu";
   adapter: string;
   isFallbackAdapter: boolean;
   webgpu?: AdapterInfo;
+  /** Why this backend runs (asked for, or what `auto` found). */
+  reason: string;
 }
 
-const TFJS_NODE_PACKAGES = ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"];
-
-async function localPackageExists(name: string): Promise<boolean> {
-  try {
-    await Deno.stat(`node_modules/${name}/package.json`);
-    return true;
-  } catch {
-    return false;
-  }
+/** How to start a backend. */
+export interface BackendOptions {
+  /** Lines on what was chosen and skipped (default: stderr). */
+  log?: (line: string) => void;
+  /** CPU threads of the native backend (0: TensorFlow's default, every core). */
+  threads?: number;
 }
 
-/** Imports tfjs-node(-gpu), which registers the `tensorflow` backend; throws with the fix when it cannot. */
-async function importTfjsNode(onlyLocal: boolean): Promise<string> {
-  const reasons: string[] = [];
-  for (const name of TFJS_NODE_PACKAGES) {
-    if (onlyLocal && !(await localPackageExists(name))) continue;
-    try {
-      const spec = `npm:${name}@${tf.version.tfjs}`;
-      await import(spec);
-      return name;
-    } catch (err) {
-      reasons.push(`${name}: ${(err as Error).message.split("\n")[0]}`);
-    }
-  }
-  throw new Error(
-    `the tensorflow backend needs @tensorflow/tfjs-node-gpu or @tensorflow/tfjs-node with its native library ` +
-      `(${
-        reasons.join("; ") || "neither is installed in node_modules"
-      }). Fix: install one where its install step ` +
-      "can download libtensorflow, or use --backend webgpu",
+function noAdapterError(): Error {
+  const flag = "gpu" in navigator ? "" : " Deno runs without --unstable-webgpu (deno task train passes it);";
+  return new Error(
+    `no WebGPU adapter.${flag} install a GPU driver, or Debian's mesa-vulkan-drivers for the slow software ` +
+      "adapter, or use --backend tensorflow|cpu",
   );
 }
 
-async function useWebGpu(): Promise<BackendInfo> {
-  const adapter = await probeWebGpu();
-  if (!adapter) {
-    const flag = "gpu" in navigator
-      ? ""
-      : " Deno runs without --unstable-webgpu (deno task train passes it);";
-    throw new Error(
-      `no WebGPU adapter.${flag} install a GPU driver, or Debian's mesa-vulkan-drivers for the slow software ` +
-        "adapter, or use --backend cpu",
-    );
-  }
+async function useWebGpu(adapter: AdapterInfo | null, reason: string): Promise<BackendInfo> {
+  if (!adapter) throw noAdapterError();
   if (!(await tf.setBackend("webgpu"))) {
     throw new Error("tfjs could not start its webgpu backend on " + adapter.description);
   }
@@ -66,58 +43,67 @@ async function useWebGpu(): Promise<BackendInfo> {
     adapter: adapter.description,
     isFallbackAdapter: adapter.isFallback,
     webgpu: adapter,
+    reason,
   };
 }
 
-async function useTensorflow(onlyLocal: boolean): Promise<BackendInfo> {
-  const pkg = await importTfjsNode(onlyLocal);
+async function useTensorflow(threads: number, reason: string): Promise<BackendInfo> {
+  const version = await loadNative(threads);
   if (!(await tf.setBackend("tensorflow"))) {
-    throw new Error(`${pkg} loaded but the tensorflow backend did not start`);
+    throw new Error(`${NATIVE_PACKAGE} loaded but the tensorflow backend did not start`);
   }
-  return { name: "tensorflow", adapter: pkg, isFallbackAdapter: false };
+  const intra = Deno.env.get("TF_NUM_INTRAOP_THREADS");
+  return {
+    name: "tensorflow",
+    adapter: `${NATIVE_PACKAGE} ${version} on TensorFlow ${nativeTensorflowVersion()} (CPU, ${
+      intra ? `${intra} threads` : `${navigator.hardwareConcurrency} cores`
+    })`,
+    isFallbackAdapter: false,
+    reason,
+  };
 }
 
-async function useCpu(): Promise<BackendInfo> {
+async function useCpu(reason: string): Promise<BackendInfo> {
   await tf.setBackend("cpu");
-  return { name: "cpu", adapter: "tfjs cpu (JavaScript)", isFallbackAdapter: false };
+  return { name: "cpu", adapter: "tfjs cpu (JavaScript)", isFallbackAdapter: false, reason };
 }
 
 /**
- * Starts the chosen tfjs backend. `auto` takes WebGPU when an adapter exists, then tfjs-node(-gpu) when it is
- * installed in node_modules, then cpu; every step it skips is reported through `log`, with its reason.
+ * `auto`: a hardware WebGPU adapter, else the native backend when `deno task setup` installed it, else a
+ * software (fallback) WebGPU adapter such as lavapipe, else tfjs's JavaScript cpu backend.
  */
-export async function initBackend(
-  choice: BackendChoice,
-  log: (line: string) => void = console.error,
-): Promise<BackendInfo> {
-  let info: BackendInfo;
-  if (choice === "webgpu") info = await useWebGpu();
-  else if (choice === "tensorflow") info = await useTensorflow(false);
-  else if (choice === "cpu") info = await useCpu();
-  else {
-    const attempts: Array<() => Promise<BackendInfo>> = [useWebGpu, () => useTensorflow(true), useCpu];
-    let picked: BackendInfo | undefined;
-    for (const attempt of attempts) {
-      try {
-        picked = await attempt();
-        break;
-      } catch (err) {
-        log(`auto backend: skipping, ${(err as Error).message}`);
-      }
-    }
-    info = picked!;
+async function pickAuto(threads: number): Promise<BackendInfo> {
+  const adapter = await probeWebGpu();
+  if (adapter && !adapter.isFallback) return await useWebGpu(adapter, "auto: a hardware WebGPU adapter");
+  const gpu = adapter ? `only a software WebGPU adapter (${adapter.description})` : "no WebGPU adapter";
+  if (await nativeAvailable()) {
+    return await useTensorflow(threads, `auto: ${gpu}; the native backend is set up`);
   }
+  const native = "the native backend is not set up (deno task setup)";
+  if (adapter) return await useWebGpu(adapter, `auto: no hardware WebGPU adapter; ${native}`);
+  return await useCpu(`auto: ${gpu}; ${native}`);
+}
+
+/**
+ * Starts the chosen tfjs backend (`auto`: see {@link pickAuto}) and prints which one runs and why through
+ * `options.log`.
+ */
+export async function initBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<BackendInfo> {
+  const log = options.log ?? console.error, threads = options.threads ?? 0;
+  let info: BackendInfo;
+  if (choice === "webgpu") info = await useWebGpu(await probeWebGpu(), "asked for (--backend webgpu)");
+  else if (choice === "tensorflow") info = await useTensorflow(threads, "asked for (--backend tensorflow)");
+  else if (choice === "cpu") info = await useCpu("asked for (--backend cpu)");
+  else info = await pickAuto(threads);
   await tf.ready();
-  log(describeBackend(info));
+  log(`${describeBackend(info)} (${info.reason})`);
   if (info.isFallbackAdapter) {
-    log(
-      `warning: ${info.adapter} is a fallback (software) adapter: correct but very slow; fine for tests only`,
-    );
+    log(`warning: ${info.adapter} is a fallback (software) adapter: correct but very slow`);
   }
   return info;
 }
 
 /** One line naming the backend and adapter, as every command prints it. */
-export function describeBackend(info: BackendInfo): string {
+export function describeBackend(info: Pick<BackendInfo, "name" | "adapter" | "isFallbackAdapter">): string {
   return `backend: ${info.name} on ${info.adapter}${info.isFallbackAdapter ? " (fallback adapter)" : ""}`;
 }

@@ -76,7 +76,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const command = `deno task bench ${args.join(" ")}`.trim();
   if (flags.only === "kernels") {
-    const backend = await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
+    const backend = await initBackend(flags.backend as BackendChoice, { log: (l) => console.log(l) });
     const r = await benchKernels(backend, flags.batch as number, flags["kernel-reps"] as number);
     const path = join(flags.out as string, `${date}-kernels-b${r.batch}-${slug(backend.adapter)}.json`);
     await writeJsonAtomic(path, {
@@ -91,7 +91,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     return;
   }
   if (flags.only === "page") {
-    const backend = await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
+    const backend = await initBackend(flags.backend as BackendChoice, { log: (l) => console.log(l) });
     const data = await loadCifar10({ dataDir, log: console.log });
     const r = await benchPage(data, { trainImages: 1024, testImages: 1000, epochs: 3, batchSize: 128 });
     for (const run of r.runs) {

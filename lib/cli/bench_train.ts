@@ -29,7 +29,7 @@ export async function benchTrain(
 ): Promise<
   { backend: BackendInfo; config: TrainConfig; runs: TrainBenchRun[]; step: StepMeasurement | null }
 > {
-  const backend = await initBackend(backendChoice, (l) => console.log(l));
+  const backend = await initBackend(backendChoice, { log: (l) => console.log(l) });
   const base: TrainConfig = { ...PRESETS[preset], kernels: { ...PRESETS[preset].kernels, mode: kernels } };
   const data = await loadTrainingData(shards, dataDir, (l) => console.log(l));
   const device = toDevice(data, base.trainSubset, base.augment.pad);

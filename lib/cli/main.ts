@@ -7,6 +7,7 @@ import { COMMANDS } from "./commands.ts";
 
 /** One line on each command, for `main.ts --help`; a test checks that every command has one. */
 export const COMMAND_SUMMARIES: Record<string, string> = {
+  setup: "install the native backend (tfjs-node on TensorFlow's C library) for machines without a GPU",
   data: "resolve and verify CIFAR-10, write it as TFRecord shards",
   train: "train DavidNet, report test accuracy and time to 94%",
   eval: "measure a saved model on the 10000 test images",

@@ -154,7 +154,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
   // Data before the backend: a wrong --data or --shards fails within seconds.
   const data = await loadTrainingData(shardDir, dataDir, (l) => console.log(l));
-  const backend = await initBackend(flags.backend as BackendChoice, (l) => console.log(l));
+  const backend = await initBackend(flags.backend as BackendChoice, { log: (l) => console.log(l) });
   printModel(cfg);
   const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
   using interrupt = interruptFlag();
