@@ -1,6 +1,7 @@
 /** Shared test fixtures: the real CIFAR-10 (loaded once per test file) and assertion helpers. */
 import { type Cifar10, loadCifar10 } from "../lib/data/mod.ts";
 import { toDevice } from "../lib/train/mod.ts";
+import { type BackendChoice, type BackendInfo, initBackend } from "../lib/backend/mod.ts";
 
 let cached: Promise<Cifar10> | undefined;
 
@@ -41,4 +42,21 @@ export async function smallDevice(trainN: number, testN: number, pad = 4) {
     count: testN,
   };
   return toDevice({ train: data.train, test, stats: data.stats }, trainN, pad);
+}
+
+/** The backends that backend-dependent tests run on (`deno task setup` provides `tensorflow`). */
+export const TEST_BACKENDS = ["webgpu", "tensorflow"] as const;
+
+/**
+ * Registers one test per backend in {@link TEST_BACKENDS}, named `[backend] name`; each starts its backend first
+ * (failing, with the fix, when it is missing) and hands the test what runs.
+ */
+export function backendTest(
+  name: string,
+  fn: (backend: BackendInfo) => Promise<void>,
+  backends: readonly BackendChoice[] = TEST_BACKENDS,
+): void {
+  for (const choice of backends) {
+    Deno.test(`[${choice}] ${name}`, async () => fn(await initBackend(choice, { log: () => {} })));
+  }
 }

@@ -90,6 +90,8 @@ async function pickAuto(threads: number): Promise<BackendInfo> {
  */
 export async function initBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<BackendInfo> {
   const log = options.log ?? console.error, threads = options.threads ?? 0;
+  // Loaded first, with its threads, when installed: it must be before any WebGPU adapter (native.ts says why).
+  if (choice !== "cpu" && await nativeAvailable()) await loadNative(threads);
   let info: BackendInfo;
   if (choice === "webgpu") info = await useWebGpu(await probeWebGpu(), "asked for (--backend webgpu)");
   else if (choice === "tensorflow") info = await useTensorflow(threads, "asked for (--backend tensorflow)");

@@ -67,6 +67,8 @@ export function loadNative(threads = 0): Promise<string> {
       );
     }
     setThreads(threads);
+    // TensorFlow's INFO lines (oneDNN, CPU features) at every start; warnings and errors still print.
+    if (!Deno.env.get("TF_CPP_MIN_LOG_LEVEL")) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "1");
     shimNodeUtil();
     const node = await import("@tensorflow/tfjs-node") as { version: Record<string, string> };
     if (!tf.findBackendFactory("tensorflow")) {
@@ -76,6 +78,25 @@ export function loadNative(threads = 0): Promise<string> {
   })();
   loaded.catch(() => loaded = undefined);
   return loaded;
+}
+
+/**
+ * Loads the native backend, when it is installed, before a WebGPU adapter is requested in this process.
+ * TensorFlow's framework library exports the symbols of the LLVM it bundles without a version; once lavapipe has
+ * loaded Mesa's LLVM 15, loading TensorFlow binds its static initialisers to LLVM 15 and the process dies
+ * (SIGSEGV in DebugInfoMetadata.cpp's initialiser). In the other order both work, so every path to a WebGPU
+ * adapter (`probeWebGpu`, hence `initBackend`) calls this first. A broken install fails here, naming the fix.
+ */
+export async function loadNativeBeforeWebGpu(): Promise<void> {
+  if (!(await nativeAvailable())) return;
+  try {
+    await loadNative();
+  } catch (err) {
+    throw new Error(
+      `the native backend is installed but does not load (${(err as Error).message}); it must load before ` +
+        "WebGPU. Fix: rerun deno task setup, or delete node_modules/@tensorflow/tfjs-node/lib to uninstall it",
+    );
+  }
 }
 
 /** TensorFlow's own version as the addon reports it (after {@link loadNative}). */

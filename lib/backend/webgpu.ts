@@ -1,3 +1,5 @@
+import { loadNativeBeforeWebGpu } from "./native.ts";
+
 /** What Deno's WebGPU reports about an adapter. */
 export interface AdapterInfo {
   description: string;
@@ -13,9 +15,11 @@ const SOFTWARE = /llvmpipe|lavapipe|swiftshader|software/i;
 
 /**
  * Asks Deno's WebGPU for the high-performance adapter; returns null when Deno runs without `--unstable-webgpu`
- * or no adapter exists (no GPU driver, no lavapipe).
+ * or no adapter exists (no GPU driver, no lavapipe). Loads the native backend first when it is installed (see
+ * {@link loadNativeBeforeWebGpu}).
  */
 export async function probeWebGpu(): Promise<AdapterInfo | null> {
+  await loadNativeBeforeWebGpu();
   // Mesa's Vulkan drivers complain on stderr when this is unset; a private temp folder is what they want.
   if (!Deno.env.get("XDG_RUNTIME_DIR")) {
     Deno.env.set("XDG_RUNTIME_DIR", await Deno.makeTempDir({ prefix: "xdg-" }));

@@ -16,8 +16,8 @@ export interface StepMeasurement {
   kernels: KernelMode;
   /** Median wall seconds of a synchronised step, after a warm-up step. */
   seconds: number;
-  /** Compute dispatches recorded for the device queue in one step. */
-  dispatches: number;
+  /** Compute dispatches recorded for the device queue in one step (WebGPU; null on other backends). */
+  dispatches: number | null;
   /** Kernel times of one step by kernel name (tf.profile; timestamp queries where the adapter has them). */
   profile: KernelShare[];
 }
@@ -35,6 +35,11 @@ export function syntheticData(n: number, pad: number, seed = 0): DeviceData {
   const trainY = tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(10)), "int32");
   const testX = tf.zeros([1, 32, 32, 3]) as tf.Tensor4D, testY = tf.zeros([1], "int32") as tf.Tensor1D;
   return { trainX, trainY, testX, testY, dispose: () => tf.dispose([trainX, trainY, testX, testY]) };
+}
+
+/** Waits until the backend has finished its queued work: the WebGPU queue; other backends run ops synchronously. */
+async function settle(): Promise<void> {
+  if (tf.getBackend() === "webgpu") await syncDevice();
 }
 
 /** Profiles one training step and sums kernel times by kernel name, largest first. */
@@ -71,16 +76,20 @@ export async function measureStep(
   // Step 1, not 0: a step that is not also a weight-average update (Page averages every 5th step).
   const step = () => session.step(1, 1e-3);
   try {
-    tf.dispose(step());
-    await syncDevice();
+    const run = async () => {
+      const out = step();
+      await out[0].data();
+      tf.dispose(out);
+      await settle();
+    };
+    await run();
     const times: number[] = [];
     for (let i = 0; i < reps; i++) {
       const t0 = performance.now();
-      tf.dispose(step());
-      await syncDevice();
+      await run();
       times.push((performance.now() - t0) / 1000);
     }
-    const dispatches = await countDispatches(() => tf.dispose(step()));
+    const dispatches = tf.getBackend() === "webgpu" ? await countDispatches(() => tf.dispose(step())) : null;
     const profile = await profileStep(step);
     return { kernels, seconds: times.sort((a, b) => a - b)[Math.floor(reps / 2)], dispatches, profile };
   } finally {

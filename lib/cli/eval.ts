@@ -1,4 +1,3 @@
-import { BACKEND_CHOICES, type BackendChoice, initBackend } from "../backend/mod.ts";
 import { KERNEL_MODES, type KernelMode, useKernels } from "../kernels/mod.ts";
 import { type ChannelStats, takeSplit } from "../data/mod.ts";
 import { loadModel } from "../run/mod.ts";
@@ -7,11 +6,12 @@ import { evaluate, normalizeImages, type TrainConfig, TTA_MODES, type TtaMode } 
 import { tf } from "../backend/mod.ts";
 import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
+import { BACKEND_SPECS, startBackend } from "./train_flags.ts";
 
 const SPECS: FlagSpecs = {
   model: { type: "string", help: "model folder of a run (runs/<time>/model)" },
   tta: { type: "string", help: "test-time augmentation [as the run was trained]", choices: TTA_MODES },
-  backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
+  ...BACKEND_SPECS,
   kernels: { type: "string", help: "WebGPU kernels", choices: KERNEL_MODES, default: "fast" },
   "test-images": {
     type: "int",
@@ -33,7 +33,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, SPECS, help);
   if (!flags.model) throw new UsageError("--model DIR is required", help);
   await checkDataFlag(flags.data as string | undefined, help);
-  await initBackend(flags.backend as BackendChoice, { log: (l) => console.log(l) });
+  await startBackend(flags);
   useKernels(flags.kernels as KernelMode);
   const { model, metadata } = await loadModel(flags.model as string);
   const stats = metadata.stats as ChannelStats | undefined;

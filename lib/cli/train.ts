@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { type BackendChoice, type BackendInfo, initBackend, tf } from "../backend/mod.ts";
+import { type BackendInfo, tf } from "../backend/mod.ts";
 import { exists, recoverDirAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { buildDavidNet, countTrainableParams, layerTable, PATCH_DIM } from "../model/mod.ts";
 import * as aq from "arquero";
@@ -18,7 +18,7 @@ import {
 import { loadTrainingData } from "../shards/mod.ts";
 import { parseFlags, usage } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
-import { configFromFlags, TRAIN_SPECS } from "./train_flags.ts";
+import { configFromFlags, startBackend, TRAIN_SPECS } from "./train_flags.ts";
 
 /** Exit status of an interrupted run (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
@@ -154,7 +154,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
   // Data before the backend: a wrong --data or --shards fails within seconds.
   const data = await loadTrainingData(shardDir, dataDir, (l) => console.log(l));
-  const backend = await initBackend(flags.backend as BackendChoice, { log: (l) => console.log(l) });
+  const backend = await startBackend(flags);
   printModel(cfg);
   const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
   using interrupt = interruptFlag();

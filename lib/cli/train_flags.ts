@@ -1,4 +1,4 @@
-import { BACKEND_CHOICES } from "../backend/mod.ts";
+import { BACKEND_CHOICES, type BackendChoice, type BackendInfo, initBackend } from "../backend/mod.ts";
 import {
   CONFIG_SCHEMA,
   ConfigError,
@@ -27,9 +27,34 @@ export const HYPER_SPECS: FlagSpecs = Object.fromEntries(
   ]),
 );
 
+/** The tfjs backend and the native backend's threads. */
+export const BACKEND_SPECS: FlagSpecs = {
+  backend: {
+    type: "string",
+    help: "tfjs backend; auto: a GPU's WebGPU, else the native backend (deno task setup), else a software " +
+      "WebGPU adapter, else cpu",
+    choices: BACKEND_CHOICES,
+    default: "auto",
+  },
+  threads: {
+    type: "int",
+    help: "CPU threads of the native backend, 0 = every core (or env TF_NUM_INTRAOP_THREADS)",
+    default: 0,
+    min: 0,
+  },
+};
+
+/** Starts the backend that `--backend` and `--threads` name, printing what runs and why. */
+export function startBackend(flags: FlagValues): Promise<BackendInfo> {
+  return initBackend(flags.backend as BackendChoice, {
+    log: (l) => console.log(l),
+    threads: flags.threads as number,
+  });
+}
+
 /** Where training runs and reads from: the tfjs backend, the CIFAR-10 source and the shard folder. */
 export const SOURCE_SPECS: FlagSpecs = {
-  backend: { type: "string", help: "tfjs backend", choices: BACKEND_CHOICES, default: "auto" },
+  ...BACKEND_SPECS,
   data: {
     type: "string",
     help: "CIFAR-10 source folder to make the shards from; must match the source of existing shards",

@@ -1,5 +1,12 @@
 import { tf } from "../backend/tf.ts";
-import { batchNormActApply, batchNormActTraining, type BnActivation, fusedOnWebGpu } from "../kernels/mod.ts";
+import {
+  batchNormActApply,
+  batchNormActTraining,
+  type BnActivation,
+  fusedOnWebGpu,
+  kernelMode,
+} from "../kernels/mod.ts";
+import { batchNormActNative } from "../kernels/native/mod.ts";
 import { ghostBatchNorm } from "./ghost_batch_norm.ts";
 import { celu } from "./layers.ts";
 
@@ -74,6 +81,9 @@ export class BatchNormAct extends tf.layers.Layer {
       return tf.tidy(() =>
         batchNormActApply(x, tf.stack([mean, variance]) as tf.Tensor2D, gamma, beta, this.cfg)
       );
+    }
+    if (training && kernelMode() === "fast" && tf.getBackend() === "tensorflow" && !(ghostBatch > 0)) {
+      return batchNormActNative(x as tf.Tensor4D, gamma, beta, this.cfg, (m, v) => this.#updateRunning(m, v));
     }
     if (training && ghostBatch > 0 && x.shape[0] !== ghostBatch) {
       return tf.tidy(() => {

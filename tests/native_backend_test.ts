@@ -1,0 +1,186 @@
+/**
+ * The native backend (tfjs-node on TensorFlow's C library, `deno task setup`): the setup's checks, what `auto`
+ * picks, the fused TensorFlow ops of `--kernels fast` against an independent float64 computation, and every
+ * DavidNet gradient against the float64 reference with both kernel modes.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { initBackend, probeWebGpu, tf } from "../lib/backend/mod.ts";
+import { useKernels } from "../lib/kernels/mod.ts";
+import { batchNormActNative, type NativeActivation } from "../lib/kernels/native/mod.ts";
+import { Rng } from "../lib/random/mod.ts";
+import { TENSORFLOW_WHEEL } from "../lib/setup/mod.ts";
+import { downloadWheel } from "../lib/setup/wheel.ts";
+import { gradientErrors } from "./gradient_check.ts";
+import { tempDir } from "./helpers.ts";
+import { relativeError } from "./reference.ts";
+
+Deno.test("deno task setup is idempotent: on a set-up machine it loads the addon and changes nothing", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["task", "setup"],
+    stdout: "piped",
+    stderr: "piped",
+  })
+    .output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 0, text);
+  assert.match(
+    text,
+    /native backend ready \(already installed\): @tensorflow\/tfjs-node 4\.22\.0 on TensorFlow 2\.21\.0/,
+  );
+});
+
+Deno.test("setup: a wheel whose sha256 differs from the pin is removed, and the error names both digests", async () => {
+  await using tmp = await tempDir();
+  const path = join(tmp.path, TENSORFLOW_WHEEL.file);
+  await Deno.writeTextFile(path, "not a wheel");
+  await assert.rejects(() => downloadWheel(tmp.path, () => {}), (err: Error) => {
+    assert.match(err.message, new RegExp(`expected ${TENSORFLOW_WHEEL.sha256}; removed it\\. Fix: rerun`));
+    return true;
+  });
+  await assert.rejects(() => Deno.stat(path), Deno.errors.NotFound);
+});
+
+Deno.test("auto takes a hardware WebGPU adapter, else the native backend over a software adapter, and says why", async () => {
+  const adapter = await probeWebGpu();
+  const lines: string[] = [];
+  const info = await initBackend("auto", { log: (l) => lines.push(l) });
+  if (adapter && !adapter.isFallback) assert.equal(info.name, "webgpu");
+  else {
+    assert.equal(info.name, "tensorflow");
+    assert.equal(tf.getBackend(), "tensorflow");
+    assert.match(
+      lines[0],
+      /^backend: tensorflow on @tensorflow\/tfjs-node 4\.22\.0 on TensorFlow 2\.21\.0 \(CPU, /,
+    );
+    assert.match(
+      lines[0],
+      /\(auto: (only a software WebGPU adapter \(.+\)|no WebGPU adapter); the native backend is set up\)$/,
+    );
+  }
+});
+
+/** Abramowitz and Stegun 7.1.26 (|error| < 1.5e-7), an erf independent of TensorFlow's. */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 -
+    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+      Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+
+/** An activation and its derivative in float64. */
+const ACTIVATIONS: Record<NativeActivation, [(z: number) => number, (z: number) => number]> = {
+  relu: [(z) => Math.max(z, 0), (z) => (z > 0 ? 1 : 0)],
+  celu: [(z) => (z > 0 ? z : 0.3 * (Math.exp(z / 0.3) - 1)), (z) => (z > 0 ? 1 : Math.exp(z / 0.3))],
+  gelu: [
+    (z) => 0.5 * z * (1 + erf(z / Math.SQRT2)),
+    (z) => 0.5 * (1 + erf(z / Math.SQRT2)) + z * Math.exp(-z * z / 2) / Math.sqrt(2 * Math.PI),
+  ],
+  linear: [(z) => z, () => 1],
+};
+
+/**
+ * Batch norm (biased variance) + activation forward and backward for NHWC `x` with C channels in float64: y, the
+ * batch mean and variance, and dL/dx, dL/dgamma, dL/dbeta for L = sum(y * u).
+ */
+function batchNormReference(
+  x: Float32Array,
+  c: number,
+  g: Float32Array,
+  b: Float32Array,
+  u: Float32Array,
+  act: NativeActivation,
+  eps: number,
+) {
+  const n = x.length / c, [f, df] = ACTIVATIONS[act];
+  const mean = new Float64Array(c), variance = new Float64Array(c);
+  for (let i = 0; i < x.length; i++) mean[i % c] += x[i] / n;
+  for (let i = 0; i < x.length; i++) variance[i % c] += (x[i] - mean[i % c]) ** 2 / n;
+  const y = new Float64Array(x.length), xhat = new Float64Array(x.length), dz = new Float64Array(x.length);
+  const dg = new Float64Array(c),
+    db = new Float64Array(c),
+    sumDz = new Float64Array(c),
+    sumDzXhat = new Float64Array(c);
+  for (let i = 0; i < x.length; i++) {
+    const k = i % c;
+    xhat[i] = (x[i] - mean[k]) / Math.sqrt(variance[k] + eps);
+    const z = g[k] * xhat[i] + b[k];
+    y[i] = f(z);
+    dz[i] = u[i] * df(z);
+    db[k] += dz[i];
+    dg[k] += dz[i] * xhat[i];
+  }
+  for (let i = 0; i < x.length; i++) {
+    sumDz[i % c] += dz[i] * g[i % c];
+    sumDzXhat[i % c] += dz[i] * g[i % c] * xhat[i];
+  }
+  const dx = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const k = i % c;
+    dx[i] = (dz[i] * g[k] - sumDz[k] / n - xhat[i] * sumDzXhat[k] / n) / Math.sqrt(variance[k] + eps);
+  }
+  return { y, mean, variance, dx, dg, db };
+}
+
+for (const act of ["relu", "celu", "gelu", "linear"] as const) {
+  Deno.test(`native fused batch norm + ${act}: output, batch statistics and gradients equal a float64 computation`, async () => {
+    await initBackend("tensorflow", { log: () => {} });
+    const rng = new Rng(5, 1), [n, h, w, c] = [16, 6, 6, 8], eps = 1e-5;
+    const rand = (k: number, s = 1, o = 0) =>
+      Float32Array.from({ length: k }, () => o + s * (2 * rng.next() - 1));
+    const xs = rand(n * h * w * c, 2, 0.3), gs = rand(c, 0.5, 1), bs = rand(c, 0.2), us = rand(n * h * w * c);
+    const ref = batchNormReference(xs, c, gs, bs, us, act, eps);
+    const before = tf.memory().numTensors;
+    const stats: Float32Array[] = [];
+    const [x, g, b, u] = [
+      tf.tensor4d(xs, [n, h, w, c]),
+      tf.tensor1d(gs),
+      tf.tensor1d(bs),
+      tf.tensor4d(us, [n, h, w, c]),
+    ];
+    const cfg = { epsilon: eps, activation: act, celuAlpha: 0.3 };
+    const record = (m: tf.Tensor1D, v: tf.Tensor1D) =>
+      stats.push(m.dataSync() as Float32Array, v.dataSync() as Float32Array);
+    const y = tf.tidy(() => batchNormActNative(x, g, b, cfg, record));
+    const grads = tf.tidy(() =>
+      tf.grads((xi, gi, bi) =>
+        tf.sum(
+          tf.mul(
+            batchNormActNative(xi as tf.Tensor4D, gi as tf.Tensor1D, bi as tf.Tensor1D, cfg, () => {}),
+            u,
+          ),
+        )
+      )([x, g, b])
+    );
+    const tol = act === "relu" ? 1e-4 : 2e-5;
+    assert.ok(relativeError(await y.data(), ref.y) < tol, `y: ${relativeError(await y.data(), ref.y)}`);
+    assert.ok(relativeError(stats[0], ref.mean) < 1e-5, "batch mean");
+    assert.ok(
+      relativeError(stats[1], ref.variance) < 1e-5,
+      `biased batch variance ${stats[1]} vs ${ref.variance}`,
+    );
+    for (const [i, name, want] of [[0, "dx", ref.dx], [1, "dgamma", ref.dg], [2, "dbeta", ref.db]] as const) {
+      const e = relativeError(await grads[i].data(), want);
+      assert.ok(e < tol, `${name}: relative error ${e}`);
+    }
+    tf.dispose([x, g, b, u, y, ...grads]);
+    assert.equal(tf.memory().numTensors, before, "tensors leaked");
+  });
+}
+
+for (const kernels of ["fast", "stock"] as const) {
+  for (const [width, batch] of [[1 / 16, 128], [1, 8]]) {
+    Deno.test(`[tensorflow] every DavidNet gradient equals the float64 reference: ${kernels} kernels, width ${width}, batch ${batch}`, async () => {
+      await initBackend("tensorflow", { log: () => {} });
+      useKernels(kernels);
+      try {
+        const errors = await gradientErrors(width, batch);
+        assert.equal(errors.length, 25);
+        for (const { name, error } of errors) assert.ok(error <= 1e-4, `${name}: relative error ${error}`);
+      } finally {
+        useKernels("fast");
+      }
+    });
+  }
+}
