@@ -16,7 +16,7 @@ Deno.test("epoch draws are in bounds, seeded, and differ between epochs", () => 
   assert.deepEqual(drawEpoch(5000, DAVIDNET_AUGMENT, 7, 0), d);
   assert.notDeepEqual(drawEpoch(5000, DAVIDNET_AUGMENT, 7, 1).order, d.order);
   assert.notDeepEqual(drawEpoch(5000, DAVIDNET_AUGMENT, 8, 0).crop, d.crop);
-  const none = drawEpoch(100, { pad: 0, flip: false, cutout: 0 }, 7, 0);
+  const none = drawEpoch(100, { pad: 0, flip: false, alternateFlip: false, cutout: 0 }, 7, 0);
   assert.ok(none.crop.every((v) => v === 0) && none.flip.every((v) => v === 0));
 });
 
@@ -53,7 +53,7 @@ Deno.test("crop, flip and cutout on the device equal a per-pixel reference exact
 
 Deno.test("a flip alone mirrors each row exactly; no flip and no crop is the identity", async () => {
   const x = tf.randomUniform([4, 32, 32, 3], 0, 1, "float32", 5) as tf.Tensor4D;
-  const cfg = { pad: 0, flip: true, cutout: 0 };
+  const cfg = { pad: 0, flip: true, alternateFlip: false, cutout: 0 };
   const d = drawEpoch(4, cfg, 1, 0);
   d.order.set([0, 1, 2, 3]);
   d.flip.set([1, 0, 1, 0]);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend, probeWebGpu, tf } from "../lib/backend/mod.ts";
 
-Deno.test("WebGPU is detected, chosen by auto, named in one line, and flagged when it is a fallback adapter", async () => {
+Deno.test("WebGPU is detected, named in one line with why it runs, and flagged when it is a fallback adapter", async () => {
   const adapter = await probeWebGpu();
   assert.ok(
     adapter,
@@ -9,14 +9,16 @@ Deno.test("WebGPU is detected, chosen by auto, named in one line, and flagged wh
   );
   if (/llvmpipe|lavapipe|swiftshader/i.test(adapter.description)) assert.equal(adapter.isFallback, true);
   const lines: string[] = [];
-  const info = await initBackend("auto", { log: (l) => lines.push(l) });
+  const info = await initBackend("webgpu", { log: (l) => lines.push(l) });
   assert.equal(info.name, "webgpu");
   assert.equal(tf.getBackend(), "webgpu");
   assert.equal(info.isFallbackAdapter, adapter.isFallback);
   const escaped = adapter.description.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const suffix = adapter.isFallback ? " \\(fallback adapter\\)" : "";
   assert.ok(
-    lines.some((l) => new RegExp(`^backend: webgpu on ${escaped}${suffix}$`).test(l)),
+    lines.some((l) =>
+      new RegExp(`^backend: webgpu on ${escaped}${suffix} \\(asked for \\(--backend webgpu\\)\\)$`).test(l)
+    ),
     lines.join("\n"),
   );
   const warned = lines.some((l) => /^warning: .* is a fallback \(software\) adapter/.test(l));
@@ -31,5 +33,5 @@ Deno.test("the cpu backend can be chosen explicitly and says so", async () => {
   const info = await initBackend("cpu", { log: (l) => lines.push(l) });
   assert.equal(info.name, "cpu");
   assert.equal(tf.getBackend(), "cpu");
-  assert.deepEqual(lines, ["backend: cpu on tfjs cpu (JavaScript)"]);
+  assert.deepEqual(lines, ["backend: cpu on tfjs cpu (JavaScript) (asked for (--backend cpu))"]);
 });

@@ -49,7 +49,7 @@ Deno.test("every preset is valid; tricks is Page's final setup", () => {
   assert.deepEqual([TRICKS.lr, TRICKS.lrPeak, TRICKS.lrEnd, TRICKS.lrEndAt], [1, 0.2, 0.1, 0.8]);
   assert.deepEqual([TRICKS.biasLrScale, TRICKS.biasWdScale, TRICKS.emaEvery], [64, 1 / 64, 5]);
   assert.equal(SMOKE_TRICKS.model.width, 1 / 16);
-  assert.equal(SMOKE_TRICKS.model.whiten, true);
+  assert.equal(SMOKE_TRICKS.model.whiten, "3x3");
 });
 
 Deno.test("flags override a preset; --epochs rescales the schedule's knots (fractions of the run)", () => {

@@ -9,15 +9,18 @@ import {
   BatchNormAct,
   buildDavidNet,
   countTrainableParams,
-  PATCH_DIM,
   patchEigens,
-  WHITENING_EPS,
-  whiteningFilters,
+  patchLength,
+  WHITENING_RECIPES,
+  whiteningFiltersFor,
 } from "../lib/model/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
 
 await initBackend("webgpu", { log: () => {} });
+
+/** Length of a 3x3x3 patch: the number of Page's whitening filters. */
+const PATCH_DIM = patchLength("3x3");
 
 const celu = (v: number, alpha: number) => Math.max(0, v) + Math.min(0, alpha * (Math.exp(v / alpha) - 1));
 
@@ -166,7 +169,7 @@ async function trickGradients(whitening: Float32Array, weights?: Float32Array[])
       movePool: true,
       ghostBatch: 4,
       freezeBnScale: true,
-      whiten: true,
+      whiten: "3x3",
     },
     { seed: 2, whitening },
   );
@@ -185,7 +188,7 @@ async function trickGradients(whitening: Float32Array, weights?: Float32Array[])
 }
 
 Deno.test("every gradient of a net with ghost BN, moved pool, frozen scale and whitening equals tfjs's cpu backend", async () => {
-  const whitening = await whiteningFilters(uniform(16 * 32 * 32 * 3, 20, -2, 2));
+  const whitening = await whiteningFiltersFor("3x3", uniform(16 * 32 * 32 * 3, 20, -2, 2));
   const gpu = await trickGradients(whitening);
   const ref = await onCpuWithReferenceFilterGrad(() => trickGradients(whitening, gpu.initial));
   assert.ok(Math.abs(gpu.loss - ref.loss) < 1e-5 * Math.abs(ref.loss), `loss ${gpu.loss} vs ${ref.loss}`);
@@ -281,10 +284,10 @@ function structuredImages(n: number): Float32Array {
   return out;
 }
 
-Deno.test("whitening: the whitened patches' covariance is diag(λ / (λ + 1e-2)); the net's prep_whiten is fixed", async () => {
+Deno.test("3x3 whitening: the whitened patches' covariance is diag(λ / (λ + 1e-2)); the net's prep_whiten is fixed", async () => {
   const n = 200, images = structuredImages(n);
-  const eig = await patchEigens(images);
-  const filters = await whiteningFilters(images);
+  const eig = await patchEigens("3x3", images);
+  const filters = await whiteningFiltersFor("3x3", images);
   // Independently: Σ's trace is the mean squared patch norm (n - 1 convention); the eigenvalues sum to it.
   let trace = 0;
   for (let i = 0; i < n; i++) {
@@ -319,7 +322,7 @@ Deno.test("whitening: the whitened patches' covariance is diag(λ / (λ + 1e-2))
   for (let a = 0; a < PATCH_DIM; a++) {
     for (let b = 0; b < PATCH_DIM; b++) {
       const got = cov[a * PATCH_DIM + b] / (n * 900 - 1);
-      const want = a === b ? eig.values[a] / (eig.values[a] + WHITENING_EPS) : 0;
+      const want = a === b ? eig.values[a] / (eig.values[a] + WHITENING_RECIPES["3x3"].eps) : 0;
       assert.ok(Math.abs(got - want) < 2e-4, `covariance (${a}, ${b}): ${got} vs ${want}`);
     }
   }
@@ -329,11 +332,11 @@ Deno.test("whitening: the whitened patches' covariance is diag(λ / (λ + 1e-2))
     [[0, 0], [4, 4], [4, 4], [0, 0]],
     7,
   ) as tf.Tensor4D;
-  assert.deepEqual(await whiteningFilters(padded), filters);
-  assert.notDeepEqual(await whiteningFilters(padded, 50), filters);
+  assert.deepEqual(await whiteningFiltersFor("3x3", padded), filters);
+  assert.notDeepEqual(await whiteningFiltersFor("3x3", padded, 50), filters);
   padded.dispose();
   // The net: prep_whiten holds the filters, is not trained; a 1x1 prep conv follows; no filters, no net.
-  const model = buildDavidNet({ width: 1 / 16, whiten: true }, { whitening: filters });
+  const model = buildDavidNet({ width: 1 / 16, whiten: "3x3" }, { whitening: filters });
   try {
     assert.deepEqual(await model.getLayer("prep_whiten").getWeights()[0].data(), filters);
     assert.ok(!model.trainableWeights.some((w) => w.originalName.startsWith("prep_whiten")));
@@ -342,13 +345,13 @@ Deno.test("whitening: the whitened patches' covariance is diag(λ / (λ + 1e-2))
   } finally {
     model.dispose();
   }
-  assert.throws(() => buildDavidNet({ whiten: true }), /no whitening filters/);
-  assert.throws(() => buildDavidNet({ whiten: true }, { whitening: new Float32Array(10) }), /729/);
+  assert.throws(() => buildDavidNet({ whiten: "3x3" }), /no whitening filters/);
+  assert.throws(() => buildDavidNet({ whiten: "3x3" }, { whitening: new Float32Array(10) }), /729/);
 });
 
 Deno.test("a net with every model trick survives a save and load: frozen scales, ghost batch, fixed whitening", async () => {
   const whitening = uniform(729, 3);
-  const cfg = { width: 1 / 16, freezeBnScale: true, ghostBatch: 4, whiten: true, movePool: true };
+  const cfg = { width: 1 / 16, freezeBnScale: true, ghostBatch: 4, whiten: "3x3" as const, movePool: true };
   const model = buildDavidNet(cfg, { seed: 4, whitening });
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler((a) => {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
-import { NesterovSgd, WeightAverage } from "../lib/train/mod.ts";
+import { NesterovSgd } from "../lib/train/mod.ts";
+import { weightAverage } from "../lib/train/stages/weight_average.ts";
+import { stageContext } from "./stage_helpers.ts";
 
 await initBackend("webgpu", { log: () => {} });
 
@@ -87,7 +89,7 @@ Deno.test("the weight average after k updates equals rho-weighted sums, every fl
     return tf.model({ inputs: input, outputs: out });
   };
   const model = make(), avg = make();
-  const ema = new WeightAverage(model, avg, 5, 0.9);
+  const ema = weightAverage(stageContext({ emaEvery: 5, emaMomentum: 0.9 }, model, () => avg))!;
   const rho = 0.9 ** 5;
   const kernel = model.weights.find((w) => w.originalName === "fc/kernel")!;
   const mean = model.weights.find((w) => w.originalName === "bn/moving_mean")!;
@@ -98,7 +100,7 @@ Deno.test("the weight average after k updates equals rho-weighted sums, every fl
       kernel.write(tf.fill([2, 2], value));
       mean.write(tf.fill([2], -value));
     });
-    ema.update(step);
+    ema.afterStep!(step);
     if (step % 5 === 0) { // steps 0, 5, 10, as Page's update_ema
       wantK = rho * wantK + (1 - rho) * value;
       wantM = rho * wantM + (1 - rho) * -value;
@@ -109,5 +111,5 @@ Deno.test("the weight average after k updates equals rho-weighted sums, every fl
   close(await byName(avg, "bn/moving_mean").data(), [wantM, wantM]);
   close(await byName(model, "fc/kernel").data(), [12, 12, 12, 12]);
   model.dispose();
-  avg.dispose();
+  ema.dispose!();
 });

@@ -3,7 +3,7 @@
  * and against the built models; Page's quoted accuracies name real specs.
  */
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/backend/mod.ts";
+import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   ARCH_NAMES,
   buildDavidNet,
@@ -14,6 +14,8 @@ import {
   specParamCount,
   specParams,
   specRows,
+  WHITEN_CHOICES,
+  whiteningPlaceholder,
 } from "../lib/model/mod.ts";
 
 await initBackend("webgpu", { log: () => {} });
@@ -43,6 +45,29 @@ Deno.test("the 1x1 stride-2 backbone by hand: 1x1 convs 64-128-256-256, concat p
   assert.equal(specParamCount(NET_SPECS["A-L1L2L3"]) - specParamCount(NET_SPECS.basic), extra);
 });
 
+Deno.test("airbench94's net by hand: 2x2 whitening bias, three conv groups, frozen BN scales: 1,971,352", () => {
+  // airbench94.py make_net: whitening bias 24 (its 2x2x3x24 kernel is fixed); ConvGroup = conv, BN, conv, BN with
+  // the BN weight frozen (bias only): 24 -> 64, 64 -> 256, 256 -> 256; linear 256 x 10 without bias.
+  const want = {
+    prep: 24,
+    layer1: 9 * 24 * 64 + 64 + 9 * 64 * 64 + 64,
+    layer2: 9 * 64 * 256 + 256 + 9 * 256 * 256 + 256,
+    layer3: 2 * (9 * 256 * 256 + 256),
+    head: 2560,
+  };
+  const blocks = specParams(NET_SPECS.airbench, 1, { freezeBnScale: true, whiten: "2x2" });
+  assert.deepEqual(Object.fromEntries(blocks.map((b) => [b.block, b.params])), want);
+  assert.equal(specParamCount(NET_SPECS.airbench, 1, { freezeBnScale: true, whiten: "2x2" }), 1_971_352);
+  assert.match(blocks[0].layers, /^2x2 whitening 24 \(fixed\) \+ bias$/);
+  // Page's 3x3 whitening on DavidNet: a 1x1 conv from the 27 whitened channels replaces the 3x3 prep conv.
+  const page = specParams(NET_SPECS.davidnet, 1, { whiten: "3x3" })[0];
+  assert.deepEqual(page, {
+    block: "prep",
+    layers: "3x3 whitening 27 (fixed), 1x1 conv 64",
+    params: 27 * 64 + 128,
+  });
+});
+
 Deno.test("every spec at widths 1 and 1/16, BN scale trained or frozen: the built model has the counted parameters", () => {
   for (const arch of ARCH_NAMES) {
     for (const width of [1, 1 / 16]) {
@@ -57,6 +82,27 @@ Deno.test("every spec at widths 1 and 1/16, BN scale trained or frozen: the buil
       }
     }
   }
+});
+
+Deno.test("every spec with each input whitening, BN scale trained or frozen: the built model has the counted parameters", () => {
+  const before = tf.memory().numTensors;
+  for (const whiten of WHITEN_CHOICES.filter((w) => w !== "none")) {
+    for (const arch of ARCH_NAMES) {
+      for (const freezeBnScale of [false, true]) {
+        const width = arch === "airbench" ? 1 : 1 / 16;
+        const model = buildDavidNet({ arch, width, freezeBnScale, whiten }, {
+          whitening: whiteningPlaceholder(whiten),
+        });
+        assert.equal(
+          specParamCount(NET_SPECS[arch], width, { freezeBnScale, whiten }),
+          countTrainableParams(model),
+          `${arch} at width ${width}, freezeBnScale ${freezeBnScale}, whiten ${whiten}`,
+        );
+        model.dispose();
+      }
+    }
+  }
+  assert.equal(tf.memory().numTensors, before, "building and disposing leaks no tensor");
 });
 
 Deno.test("specRows: one formatted row per net; Page's results name known nets with sources", () => {

@@ -1,6 +1,7 @@
 /**
  * The net as data: every named spec builds, with the parameter count of an independent count written here from
- * Page's definitions (experiments.ipynb, part 4), and the layer names and shapes the rest of the project uses.
+ * Page's definitions (experiments.ipynb, part 4) and airbench94.py's `make_net`, and the layer names and shapes the
+ * rest of the project uses.
  */
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
@@ -45,6 +46,11 @@ function expectedParams(name: ArchName): number {
       return BASIC;
     case "davidnet":
       return expectedParams("B-L1L3");
+    case "airbench":
+      // airbench94.py's ConvGroups 64, 256, 256 (conv, pool, BN, conv, BN) after a stand-in prep conv-bn 24 (the
+      // width of its whitening), linear 256 -> 10 without bias.
+      return convBn(3, 3, 24) + convBn(3, 24, 64) + convBn(3, 64, 64) + convBn(3, 64, 256) +
+        convBn(3, 256, 256) + 2 * convBn(3, 256, 256) + 256 * 10;
   }
   const [kind, at] = name.split("-");
   const blocks = at.match(/L\d/g)!.map((l) => LAYER_CHANNELS[l]);
@@ -52,8 +58,9 @@ function expectedParams(name: ArchName): number {
   return BASIC + blocks.reduce((n, c) => n + perBlock * convBn(3, c, c), 0);
 }
 
-Deno.test("the registry: Page's backbone steps and 14 class A/B nets; davidnet is B-L1L3; unknown names fail", () => {
-  assert.equal(ARCH_NAMES.length, 20);
+Deno.test("the registry: Page's backbone steps, 14 class A/B nets and airbench; davidnet is B-L1L3; unknown names fail", () => {
+  assert.equal(ARCH_NAMES.length, 21);
+  assert.equal(ARCH_NAMES.at(-1), "airbench");
   for (const p of ["L1", "L2", "L3", "L1L2", "L1L3", "L2L3", "L1L2L3"]) {
     assert.ok(ARCH_NAMES.includes(`A-${p}` as ArchName) && ARCH_NAMES.includes(`B-${p}` as ArchName), p);
   }
@@ -62,6 +69,7 @@ Deno.test("the registry: Page's backbone steps and 14 class A/B nets; davidnet i
   assert.throws(() => buildDavidNet({ arch: "resnet50" as ArchName }), /unknown net/);
   assert.deepEqual(channels(1 / 16), [4, 8, 16, 32]);
   assert.deepEqual(channels(1, "backbone-pool"), [64, 128, 256, 256]);
+  assert.deepEqual(channels(1, "airbench"), [24, 64, 256, 256]);
 });
 
 Deno.test("every spec at full width has its independently counted trainable parameters", () => {
@@ -70,6 +78,7 @@ Deno.test("every spec at full width has its independently counted trainable para
   assert.equal(expectedParams("basic"), 1_557_056);
   assert.equal(expectedParams("A-L1L2L3"), 4_655_424);
   assert.equal(expectedParams("backbone-1x1s2"), 1856 + 8448 + 33280 + 66048 + 5130);
+  assert.equal(expectedParams("airbench"), 696 + (13952 + 36992) + (147968 + 590336) + 2 * 590336 + 2560);
   for (const name of ARCH_NAMES) {
     const model = buildDavidNet({ arch: name });
     try {

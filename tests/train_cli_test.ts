@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { probeWebGpu } from "../lib/backend/mod.ts";
-import { cifar10, runCli, tempDir } from "./helpers.ts";
+import { cifar10, runCli, tempDir, TEST_BACKENDS } from "./helpers.ts";
 
 const TINY = [
   "--preset",
@@ -46,69 +46,86 @@ Deno.test("train: unknown flags, bad values and --resume with hyperparameters ex
   assert.match(missing.stderr, /--shards \/no\/such\/shards holds no shards .*Fix: deno task data --out/);
 });
 
-Deno.test("train: SIGINT finishes the step, checkpoints, exits 130; --resume completes; eval reloads the model", async () => {
-  await cifar10();
-  await using tmp = await tempDir();
-  const out = join(tmp.path, "run");
-  const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-webgpu", main, "train", ...TINY, "--epochs", "3", "--out", out],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  // Interrupt as soon as the first epoch's line appears.
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let stdout = "";
-  while (!stdout.includes("epoch 1/3")) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    stdout += value;
-  }
-  if (!stdout.includes("epoch 1/3")) {
+for (const backend of TEST_BACKENDS) {
+  Deno.test(`[${backend}] train: SIGINT finishes the step, checkpoints, exits 130; --resume completes; eval reloads the model`, async () => {
+    await cifar10();
+    await using tmp = await tempDir();
+    const out = join(tmp.path, "run");
+    const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "--unstable-webgpu",
+        main,
+        "train",
+        ...TINY,
+        "--epochs",
+        "3",
+        "--backend",
+        backend,
+        "--out",
+        out,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Interrupt as soon as the first epoch's line appears.
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let stdout = "";
+    while (!stdout.includes("epoch 1/3")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stdout += value;
+    }
+    if (!stdout.includes("epoch 1/3")) {
+      const stderr = await new Response(child.stderr).text();
+      throw new Error(
+        `train exited before its first epoch (${(await child.status).code}):\n${stdout}${stderr}`,
+      );
+    }
+    child.kill("SIGINT");
+    for (let r = await reader.read(); !r.done; r = await reader.read()) stdout += r.value;
+    const status = await child.status;
     const stderr = await new Response(child.stderr).text();
-    throw new Error(
-      `train exited before its first epoch (${(await child.status).code}):\n${stdout}${stderr}`,
+    assert.equal(status.code, 130, stdout + stderr);
+    assert.match(stderr, /interrupt: finishing this step/);
+    assert.match(stdout, /interrupted: checkpoint in .*; continue with --resume/);
+    const summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+    assert.equal(summary.status, "interrupted");
+    assert.equal(summary.finalTestAcc, null);
+    const state = JSON.parse(await Deno.readTextFile(join(out, "checkpoint", "state.json")));
+    assert.ok(state.epoch >= 1 && state.epoch < 3, JSON.stringify(state));
+
+    const resumed = await runCli(["train", "--resume", out]);
+    assert.equal(resumed.code, 0, resumed.stderr);
+    assert.match(resumed.stdout, /resuming .* at epoch/);
+    assert.match(
+      resumed.stdout,
+      /\|epoch\|learning rate\|train loss\|train acc \(%\)\|test acc \(%\)\|epoch time \(s\)\|training time \(s\)\|/,
     );
-  }
-  child.kill("SIGINT");
-  for (let r = await reader.read(); !r.done; r = await reader.read()) stdout += r.value;
-  const status = await child.status;
-  const stderr = await new Response(child.stderr).text();
-  assert.equal(status.code, 130, stdout + stderr);
-  assert.match(stderr, /interrupt: finishing this step/);
-  assert.match(stdout, /interrupted: checkpoint in .*; continue with --resume/);
-  const summary = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
-  assert.equal(summary.status, "interrupted");
-  assert.equal(summary.finalTestAcc, null);
-  const state = JSON.parse(await Deno.readTextFile(join(out, "checkpoint", "state.json")));
-  assert.ok(state.epoch >= 1 && state.epoch < 3, JSON.stringify(state));
+    const done = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
+    assert.equal(done.status, "completed");
+    assert.equal(done.epochsDone, 3);
+    assert.equal(done.timeTo94Seconds, null);
+    assert.equal(done.backend, backend);
+    if (backend === "webgpu") assert.equal(done.adapter, (await probeWebGpu())?.description);
+    else assert.match(done.adapter, /^@tensorflow\/tfjs-node 4\.22\.0 on TensorFlow 2\.21\.0 \(CPU/);
+    assert.deepEqual(done.kernels, { mode: "fast", conv: "auto" });
+    assert.ok(done.compileSeconds > 0 && done.compileSeconds < done.wallSeconds, JSON.stringify(done));
+    const csv = (await Deno.readTextFile(join(out, "metrics.csv"))).trim().split("\n");
+    assert.equal(csv[0], "epoch,lr,train_loss,train_acc,test_acc,epoch_seconds,total_seconds");
+    assert.equal(csv.length, 4);
+    const html = await Deno.readTextFile(join(out, "report.html"));
+    assert.match(html, /Plotly\.newPlot\("fig2"/);
+    assert.doesNotMatch(html, /<script src=/);
 
-  const resumed = await runCli(["train", "--resume", out]);
-  assert.equal(resumed.code, 0, resumed.stderr);
-  assert.match(resumed.stdout, /resuming .* at epoch/);
-  assert.match(
-    resumed.stdout,
-    /\|epoch\|learning rate\|train loss\|train acc \(%\)\|test acc \(%\)\|epoch time \(s\)\|training time \(s\)\|/,
-  );
-  const done = JSON.parse(await Deno.readTextFile(join(out, "summary.json")));
-  assert.equal(done.status, "completed");
-  assert.equal(done.epochsDone, 3);
-  assert.equal(done.timeTo94Seconds, null);
-  assert.equal(done.adapter, (await probeWebGpu())?.description);
-  assert.deepEqual(done.kernels, { mode: "fast", conv: "auto" });
-  assert.ok(done.compileSeconds > 0 && done.compileSeconds < done.wallSeconds, JSON.stringify(done));
-  const csv = (await Deno.readTextFile(join(out, "metrics.csv"))).trim().split("\n");
-  assert.equal(csv[0], "epoch,lr,train_loss,train_acc,test_acc,epoch_seconds,total_seconds");
-  assert.equal(csv.length, 4);
-  const html = await Deno.readTextFile(join(out, "report.html"));
-  assert.match(html, /Plotly\.newPlot\("fig2"/);
-  assert.doesNotMatch(html, /<script src=/);
-
-  const evaluated = await runCli(["eval", "--model", join(out, "model")]);
-  assert.equal(evaluated.code, 0, evaluated.stderr);
-  const pct = (100 * done.finalTestAcc).toFixed(2);
-  assert.match(
-    evaluated.stdout,
-    new RegExp(`test accuracy ${pct.replace(".", "\\.")}% \\(\\d+/10000, TTA none\\)`),
-  );
-});
+    const evaluated = await runCli(["eval", "--model", join(out, "model"), "--backend", backend]);
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    const pct = (100 * done.finalTestAcc).toFixed(2);
+    assert.match(
+      evaluated.stdout,
+      new RegExp(`test accuracy ${pct.replace(".", "\\.")}% \\(\\d+/10000, TTA none\\)`),
+    );
+  });
+}

@@ -10,7 +10,7 @@ import {
   train,
   type TrainConfig,
 } from "../lib/train/mod.ts";
-import { smallDevice, tempDir } from "./helpers.ts";
+import { backendTest, smallDevice, tempDir } from "./helpers.ts";
 
 await initBackend("webgpu", { log: () => {} });
 
@@ -62,7 +62,7 @@ Deno.test("Nesterov SGD with weight decay follows PyTorch's update", async () =>
   w.dispose();
 });
 
-Deno.test("same seed gives the same first losses; three steps leak no tensor", async () => {
+backendTest("same seed gives the same first losses; three steps leak no tensor", async () => {
   const dev = await smallDevice(192, 100);
   const cfg = { ...TINY, trainSubset: 192, epochs: 1 };
   try {
@@ -82,7 +82,7 @@ Deno.test("same seed gives the same first losses; three steps leak no tensor", a
   }
 });
 
-Deno.test("a saved model reloads to identical logits", async () => {
+backendTest("a saved model reloads to identical logits", async () => {
   const dev = await smallDevice(128, 50);
   await using tmp = await tempDir();
   try {
@@ -113,7 +113,7 @@ const TINY_TRICKS: TrainConfig = {
 };
 
 for (const [name, cfg] of [["smoke", TINY], ["smoke-tricks (whitening, EMA)", TINY_TRICKS]] as const) {
-  Deno.test(`resuming from a mid-epoch checkpoint reproduces the uninterrupted run: ${name}`, async () => {
+  backendTest(`resuming from a mid-epoch checkpoint reproduces the uninterrupted run: ${name}`, async () => {
     const dev = await smallDevice(256, 100);
     await using tmp = await tempDir();
     try {
@@ -150,38 +150,41 @@ for (const [name, cfg] of [["smoke", TINY], ["smoke-tricks (whitening, EMA)", TI
   });
 }
 
-Deno.test("a diverging run stops at the first non-finite loss and keeps the last good checkpoint", async () => {
-  const dev = await smallDevice(256, 20);
-  await using tmp = await tempDir();
-  try {
-    const cfg = { ...TINY, lr: 1e30, epochs: 3, lrPeak: 0.25 / 3 };
-    const { result, model } = await train(cfg, dev, { checkpoint: checkpointTo(`${tmp.path}/ckpt`) });
-    model.dispose();
-    assert.equal(result.status, "diverged");
-    const d = result.divergedAt!;
-    assert.ok(!Number.isFinite(d.loss));
-    assert.equal(d.step, result.losses.length, "every loss before the bad step is kept, none after");
-    assert.ok(result.losses.every(Number.isFinite));
-    assert.equal(result.finalTestAcc, null);
-    if (d.epoch > 0) {
-      const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
-      assert.equal(ckpt.state.epoch, d.epoch);
-      ckpt.model.dispose();
-      tf.dispose(Object.values(ckpt.momentum));
+backendTest(
+  "a diverging run stops at the first non-finite loss and keeps the last good checkpoint",
+  async () => {
+    const dev = await smallDevice(256, 20);
+    await using tmp = await tempDir();
+    try {
+      const cfg = { ...TINY, lr: 1e30, epochs: 3, lrPeak: 0.25 / 3 };
+      const { result, model } = await train(cfg, dev, { checkpoint: checkpointTo(`${tmp.path}/ckpt`) });
+      model.dispose();
+      assert.equal(result.status, "diverged");
+      const d = result.divergedAt!;
+      assert.ok(!Number.isFinite(d.loss));
+      assert.equal(d.step, result.losses.length, "every loss before the bad step is kept, none after");
+      assert.ok(result.losses.every(Number.isFinite));
+      assert.equal(result.finalTestAcc, null);
+      if (d.epoch > 0) {
+        const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
+        assert.equal(ckpt.state.epoch, d.epoch);
+        ckpt.model.dispose();
+        tf.dispose(Object.values(ckpt.momentum));
+      }
+    } finally {
+      dev.dispose();
     }
-  } finally {
-    dev.dispose();
-  }
-});
+  },
+);
 
-Deno.test("a narrow net overfits 256 images (> 90% train accuracy)", async () => {
+backendTest("a narrow net overfits 256 images (> 90% train accuracy)", async () => {
   const dev = await smallDevice(256, 10, 0);
   try {
     // No augmentation or regularisation; a fast BN momentum so the running statistics that inference uses
     // keep up with only 8 steps an epoch.
     const cfg: TrainConfig = {
       ...TINY,
-      augment: { pad: 0, flip: false, cutout: 0 },
+      augment: { pad: 0, flip: false, alternateFlip: false, cutout: 0 },
       model: { ...TINY.model, bnMomentum: 0.5 },
       labelSmoothing: 0,
       weightDecay: 0,

@@ -17,7 +17,7 @@ function view(x: number[], dy: number, dx: number, flip: boolean): number[] {
   });
 }
 
-Deno.test("TTA: flip sums 2 views and flip-translate 6 (2-pixel shifts up-left and down-right, reflected)", async () => {
+Deno.test("TTA: flip sums 2 views, flip-translate 6 (2-pixel shifts), airbench 6 weighted (1-pixel shifts at half weight)", async () => {
   const x = Array.from({ length: H * W }, (_, i) => Math.sin(i * 1.7) + i / 10);
   const kernel = Array.from({ length: H * W * 3 }, (_, i) => Math.cos(i * 0.37));
   const input = tf.input({ shape: [H, W, 1] });
@@ -26,13 +26,17 @@ Deno.test("TTA: flip sums 2 views and flip-translate 6 (2-pixel shifts up-left a
   const model = tf.model({ inputs: input, outputs: dense.apply(flat) as tf.SymbolicTensor });
   dense.setWeights([tf.tensor2d(kernel, [H * W, 3])]);
   const logits = (v: number[]) => [0, 1, 2].map((u) => v.reduce((s, p, i) => s + p * kernel[i * 3 + u], 0));
-  const sum = (views: number[][]) => [0, 1, 2].map((u) => views.reduce((s, v) => s + logits(v)[u], 0));
-  const want = {
+  const sum = (views: number[][], weights = views.map(() => 1)) =>
+    [0, 1, 2].map((u) => views.reduce((s, v, k) => s + weights[k] * logits(v)[u], 0));
+  const pairs = (shifts: number[][]) =>
+    shifts.flatMap(([dy, dx]) => [view(x, dy, dx, false), view(x, dy, dx, true)]);
+  // airbench94.py infer_mirror_translate: 0.5 mirror(x) + 0.5 mean(mirror(x shifted by 1 pixel both ways)),
+  // i.e. (x4) weights 1, 1 for the mirror pair and 1/2 for each of the four shifted views.
+  const want: Record<typeof TTA_MODES[number], number[]> = {
     none: sum([view(x, 0, 0, false)]),
     flip: sum([view(x, 0, 0, false), view(x, 0, 0, true)]),
-    "flip-translate": sum(
-      [[0, 0], [-2, -2], [2, 2]].flatMap(([dy, dx]) => [view(x, dy, dx, false), view(x, dy, dx, true)]),
-    ),
+    "flip-translate": sum(pairs([[0, 0], [-2, -2], [2, 2]])),
+    airbench: sum(pairs([[0, 0], [-1, -1], [1, 1]]), [1, 1, 0.5, 0.5, 0.5, 0.5]),
   };
   const xt = tf.tensor4d(x, [1, H, W, 1]);
   try {

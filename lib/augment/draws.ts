@@ -6,12 +6,18 @@ export interface AugmentConfig {
   pad: number;
   /** Flip each image left-right with probability 0.5. */
   flip: boolean;
+  /**
+   * With `flip`: airbench's alternating flip (airbench94.py `batch_flip_lr` once, then `images.flip(-1)` when
+   * `epoch % 2 == 1`): each image's flip is drawn once for the run, and every odd epoch flips every image the other
+   * way, so that each image is seen both ways every two epochs.
+   */
+  alternateFlip: boolean;
   /** Side of the zeroed square (0: no cutout). */
   cutout: number;
 }
 
 /** The seed's augmentation: pad 4 + crop, flip, 8x8 cutout. */
-export const DAVIDNET_AUGMENT: AugmentConfig = { pad: 4, flip: true, cutout: 8 };
+export const DAVIDNET_AUGMENT: AugmentConfig = { pad: 4, flip: true, alternateFlip: false, cutout: 8 };
 
 /** Every random number one epoch needs, drawn at once: the order and per-position crop, flip and cutout. */
 export interface EpochDraws {
@@ -25,6 +31,12 @@ export interface EpochDraws {
   cut: Int32Array;
 }
 
+/** The alternating flip's per-image draw, the same for every epoch of a run (seeded by the run's seed alone). */
+function runFlips(n: number, seed: number): Uint8Array {
+  const rng = new Rng(seed, 0xa1f);
+  return Uint8Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0));
+}
+
 /**
  * Draws one epoch's randomness for `n` images from a generator seeded by (seed, epoch), so any epoch can be
  * re-drawn exactly (which is what makes `--resume` match an uninterrupted run).
@@ -34,10 +46,12 @@ export function drawEpoch(n: number, cfg: AugmentConfig, seed: number, epoch: nu
   const order = rng.permutation(n);
   const crop = new Int32Array(2 * n), cut = new Int32Array(2 * n);
   const flip = new Uint8Array(n);
+  const alternate = cfg.flip && cfg.alternateFlip ? runFlips(n, seed) : undefined;
   for (let i = 0; i < n; i++) {
     crop[2 * i] = rng.int(2 * cfg.pad + 1);
     crop[2 * i + 1] = rng.int(2 * cfg.pad + 1);
-    flip[i] = cfg.flip && rng.next() < 0.5 ? 1 : 0;
+    if (alternate) flip[i] = alternate[order[i]] ^ (epoch & 1);
+    else flip[i] = cfg.flip && rng.next() < 0.5 ? 1 : 0;
     cut[2 * i] = rng.int(size - cfg.cutout + 1);
     cut[2 * i + 1] = rng.int(size - cfg.cutout + 1);
   }

@@ -67,7 +67,8 @@ export function loadNative(threads = 0): Promise<string> {
       );
     }
     setThreads(threads);
-    // TensorFlow's INFO lines (oneDNN, CPU features) at every start; warnings and errors still print.
+    // Hides TensorFlow's INFO lines on CPU features at every start (its oneDNN note comes before absl's logging
+    // starts and prints regardless); warnings and errors still print.
     if (!Deno.env.get("TF_CPP_MIN_LOG_LEVEL")) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "1");
     shimNodeUtil();
     const node = await import("@tensorflow/tfjs-node") as { version: Record<string, string> };

@@ -30,3 +30,4 @@ export {
   throughputByBatch,
   timeRepeated,
 } from "./timing_story.ts";
+export { estimateWithQuicker, type PresetEstimate } from "./estimates.ts";

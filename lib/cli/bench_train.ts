@@ -37,7 +37,7 @@ export async function benchTrain(
     for (let seed = 0; seed < seeds; seed++) {
       const cfg: TrainConfig = { ...base, seed };
       console.log(`${preset}, seed ${seed}:`);
-      const printer = progressPrinter(cfg.epochs);
+      const printer = progressPrinter(Math.ceil(cfg.epochs));
       const { result, model } = await train(cfg, device, {
         onEpoch: printer.onEpoch,
         onProgress: printer.onProgress,

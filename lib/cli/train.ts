@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { type BackendInfo, tf } from "../backend/mod.ts";
 import { exists, recoverDirAtomic, writeJsonAtomic } from "../io/mod.ts";
-import { buildDavidNet, countTrainableParams, layerTable, PATCH_DIM } from "../model/mod.ts";
+import { buildDavidNet, countTrainableParams, layerTable, whiteningPlaceholder } from "../model/mod.ts";
 import * as aq from "arquero";
 import { formatSeconds, metricsRows, progressPrinter } from "../report/mod.ts";
 import { type DeviceData, toDevice, train, type TrainConfig } from "../train/mod.ts";
@@ -16,6 +16,7 @@ import {
   writeRunOutputs,
 } from "../run/mod.ts";
 import { loadTrainingData } from "../shards/mod.ts";
+import { estimateWithQuicker } from "../bench/mod.ts";
 import { parseFlags, usage } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
 import { configFromFlags, startBackend, TRAIN_SPECS } from "./train_flags.ts";
@@ -67,7 +68,7 @@ async function resumePoint(dir: string): Promise<Awaited<ReturnType<typeof loadC
 async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: boolean): Promise<RunSummary> {
   const metadata = { stats: ctx.stats, config: cfg };
   const loaded = resume ? await resumePoint(dir) : undefined;
-  const printer = progressPrinter(cfg.epochs);
+  const printer = progressPrinter(Math.ceil(cfg.epochs));
   const { result, model } = await train(cfg, ctx.device, {
     checkpoint: checkpointTo(join(dir, RUN_FILES.checkpoint)),
     metadata,
@@ -112,9 +113,42 @@ async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: bo
   }
 }
 
+/** A count of floating-point operations with its SI prefix: "2.74 PFLOP", "90.1 GFLOP". */
+function formatFlops(n: number): string {
+  const [div, unit] = n >= 1e15 ? [1e15, "P"] : n >= 1e12 ? [1e12, "T"] : [1e9, "G"];
+  return `${(n / div).toPrecision(3)} ${unit}FLOP`;
+}
+
+/** True when training runs on a CPU: the native backend, tfjs's cpu backend or a software WebGPU adapter. */
+function onCpu(backend: BackendInfo): boolean {
+  return backend.name !== "webgpu" || backend.isFallbackAdapter;
+}
+
+/**
+ * On a CPU, before the clock starts: the estimated training time of the run from a few timed steps, and the
+ * quicker presets with theirs. The run asked for runs regardless (no silent preset switch).
+ */
+async function printCpuEstimate(cfg: TrainConfig, preset: string, device: DeviceData): Promise<void> {
+  const { run, quicker } = await estimateWithQuicker(cfg, device);
+  console.log(
+    `estimate on this CPU: ${preset}, ${run.steps.toLocaleString("en")} steps x ${
+      run.stepSeconds.toFixed(2)
+    } s = ` +
+      `${formatSeconds(run.seconds)} of training (${formatFlops(run.flops)} at ${
+        formatFlops(run.flopsPerSecond)
+      }/s)`,
+  );
+  if (quicker.length) {
+    console.log(
+      `quicker presets here: ${quicker.map((q) => `${q.preset} ${formatSeconds(q.seconds)}`).join(", ")} ` +
+        "(--preset NAME); training what was asked",
+    );
+  }
+}
+
 function printModel(cfg: TrainConfig): void {
   // The table shows shapes and counts only: placeholder whitening filters stand in for the ones training computes.
-  const whitening = cfg.model.whiten ? new Float32Array(PATCH_DIM * PATCH_DIM) : undefined;
+  const whitening = whiteningPlaceholder(cfg.model.whiten);
   const model = buildDavidNet(cfg.model, { seed: cfg.seed, whitening });
   try {
     console.log(aq.from(layerTable(model)).toMarkdown());
@@ -143,20 +177,22 @@ export async function trainCommand(args: string[]): Promise<number> {
   const dataDir = flags.data as string | undefined;
   await checkDataFlag(dataDir, help);
   const resumeDir = flags.resume as string | undefined;
-  let shardDir = flags.shards as string;
+  let shardDir = flags.shards as string, backendChoice = flags.backend;
   if (resumeDir) {
     const record = await readRunConfig(resumeDir);
     cfg = record.config;
-    // The run's own shards, unless --shards names another folder.
+    // The run's own shards and backend (the same numbers as an uninterrupted run), unless the flags name others.
     if (shardDir === TRAIN_SPECS.shards.default) shardDir = record.data.shards;
+    if (backendChoice === TRAIN_SPECS.backend.default) backendChoice = record.backend.name;
   }
   const out = resumeDir ?? (flags.out as string | undefined) ??
     join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
   // Data before the backend: a wrong --data or --shards fails within seconds.
   const data = await loadTrainingData(shardDir, dataDir, (l) => console.log(l));
-  const backend = await startBackend(flags);
+  const backend = await startBackend({ ...flags, backend: backendChoice });
   printModel(cfg);
   const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
+  if (onCpu(backend)) await printCpuEstimate(cfg, flags.preset as string, device);
   using interrupt = interruptFlag();
   const ctx: RunContext = { backend, device, stats: data.stats, stop: interrupt.requested };
   const runs = resumeDir ? 1 : flags.runs as number;

@@ -4,7 +4,16 @@
  */
 export { CONFIG_SCHEMA, getPath, type Param, param, type ParamValue, setPath } from "./schema.ts";
 export { ConfigError, configFrom, validateConfig } from "./validate.ts";
-export { BASELINE, DAVIDNET24, type PresetName, PRESETS, SMOKE, SMOKE_TRICKS, TRICKS } from "./presets.ts";
+export {
+  AIRBENCH94,
+  BASELINE,
+  DAVIDNET24,
+  type PresetName,
+  PRESETS,
+  SMOKE,
+  SMOKE_TRICKS,
+  TRICKS,
+} from "./presets.ts";
 export {
   BAG_OF_TRICKS,
   flipTrick,

@@ -1,5 +1,5 @@
 import { DAVIDNET_AUGMENT } from "../augment/mod.ts";
-import { DAVIDNET_DEFAULTS } from "../model/mod.ts";
+import { AIRBENCH94_NET, DAVIDNET_DEFAULTS } from "../model/mod.ts";
 import type { TrainConfig } from "../train/types.ts";
 
 /**
@@ -13,17 +13,23 @@ export const BASELINE: TrainConfig = {
   batchSize: 512, // dawn.py
   lr: 0.4, // dawn.py: 0.4 / 512 on the summed loss = 0.4 on the mean loss
   schedule: "piecewise", // dawn.py: PiecewiseLinear([0, 5, 24], [0, 0.4, 0])
+  lrStart: 0, // dawn.py: from 0 ...
   lrPeak: 5 / 24, // dawn.py: peak at epoch 5 of 24
   lrEnd: 0, // dawn.py: down to 0 ...
   lrEndAt: 1, // ... at the last epoch
   momentum: 0.9, // dawn.py
   nesterov: true, // torch_backend.py: nesterov_update
   weightDecay: 5e-4, // dawn.py: 5e-4 x 512 on the summed loss = 5e-4 on the mean loss
+  decoupled: false, // dawn.py's lr and weight decay act as given
   biasLrScale: 1, // one parameter group (dawn.py)
   biasWdScale: 1, // one parameter group (dawn.py)
   labelSmoothing: 0, // dawn.py: plain cross-entropy
   emaEvery: 0, // no weight averaging (dawn.py)
   emaMomentum: 0.99, // unused while emaEvery is 0
+  lookaheadEvery: 0, // no lookahead (dawn.py)
+  lookaheadDecay: 0.95, // unused while lookaheadEvery is 0
+  lookaheadPower: 3, // unused while lookaheadEvery is 0
+  whitenBiasEpochs: 0, // no 2x2 whitening (dawn.py)
   tta: "none", // dawn.py evaluates the plain net
   trainSubset: 50000, // all of CIFAR-10's training set
   evalEvery: 1, // test after every epoch, to time 94%
@@ -44,7 +50,7 @@ export const TRICKS: TrainConfig = {
   ...DAVIDNET24,
   model: {
     ...DAVIDNET_DEFAULTS,
-    whiten: true, // whitening_block: fixed PCA 3x3 conv to 27 channels, 1x1 conv
+    whiten: "3x3", // whitening_block: fixed PCA 3x3 conv to 27 channels, 1x1 conv
     movePool: true, // conv_pool_block_pre: conv -> pool -> BN -> act
     activation: "celu", // nn.CELU ...
     celuAlpha: 0.3, // ... alpha 0.3 with frozen BN scales
@@ -98,6 +104,39 @@ export const SMOKE_TRICKS: TrainConfig = {
   emaMomentum: 0.94, // Page's horizon scaled to 160 steps (see above)
 };
 
+/**
+ * airbench94 (KellerJordan/cifar10-airbench legacy/airbench94.py; 94.01% mean of 1000 runs, 3.83 s on an A100, 0.36
+ * PFLOP): Page's method carried further. Line numbers are those of airbench94.py.
+ */
+export const AIRBENCH94: TrainConfig = {
+  ...DAVIDNET24,
+  model: AIRBENCH94_NET, // make_net, lines 210-235 (see AIRBENCH94_NET)
+  augment: { pad: 2, flip: true, alternateFlip: true, cutout: 0 }, // lines 50-53: flip, translate 2 (reflect pad); lines 124-150: flip once, then every other epoch
+  epochs: 9.9, // line 40: train_epochs; line 354: ceil(batches x epochs) steps
+  batchSize: 1024, // line 41
+  decoupled: true, // lines 24-36 and 341-346: decoupled lr and weight decay
+  lr: 11.5, // line 42: per 1024 examples
+  momentum: 0.85, // line 43
+  nesterov: true, // line 367: nesterov=True
+  weightDecay: 0.0153, // line 44: per 1024 examples, decoupled from the lr
+  biasLrScale: 64, // line 45 bias_scaler, line 365: lr_biases = lr x 64 ...
+  biasWdScale: 1 / 64, // ... with weight_decay = wd / lr_biases (the same decay per step)
+  labelSmoothing: 0.2, // line 46; summed over the batch (line 425) = this mean loss at lr x batch (decoupled)
+  schedule: "piecewise", // lines 369-377 get_lr: linear ...
+  lrStart: 0.2, // ... from 0.2 ...
+  lrPeak: 0.23, // ... to 1.0 at int(steps x 0.23) ...
+  lrEnd: 0.07, // ... down to 0.07 ...
+  lrEndAt: 1, // ... at the last step
+  emaEvery: 0, // no Page-style average; airbench's lookahead instead:
+  lookaheadEvery: 5, // line 434: every 5 steps
+  lookaheadDecay: 0.95, // line 381: alpha_schedule = 0.95**5 x ...
+  lookaheadPower: 3, // ... (step / total)**3
+  whitenBiasEpochs: 3, // line 47 whiten_bias_epochs, line 410
+  tta: "airbench", // line 61 tta_level 2: mirror + 1-pixel translations (lines 300-318)
+  evalEvery: 1, // line 446: val_acc after every epoch (off the clock; time to 94% needs it)
+  syncEvery: 8, // davidnet: read losses back every 8 steps
+};
+
 /** Presets by name. */
 export const PRESETS = {
   baseline: BASELINE,
@@ -105,6 +144,7 @@ export const PRESETS = {
   tricks: TRICKS,
   smoke: SMOKE,
   "smoke-tricks": SMOKE_TRICKS,
+  airbench94: AIRBENCH94,
 } as const;
 /** A preset name. */
 export type PresetName = keyof typeof PRESETS;

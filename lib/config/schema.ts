@@ -1,5 +1,5 @@
 import { CONV_STRATEGIES, KERNEL_MODES } from "../kernels/mod.ts";
-import { ARCH_NAMES } from "../model/mod.ts";
+import { ARCH_NAMES, WHITEN_CHOICES } from "../model/mod.ts";
 import { SCHEDULE_NAMES } from "../schedule/mod.ts";
 import { TTA_MODES } from "../train/evaluate.ts";
 
@@ -29,6 +29,7 @@ export interface Param {
 
 const BOT = "Page, bag_of_tricks.ipynb (part 8)";
 const DAWN = "Page, dawn.py (DAWNBench, parts 1-4)";
+const AIRBENCH = "KellerJordan/cifar10-airbench, legacy/airbench94.py";
 
 /** Every hyperparameter of a training run. */
 export const CONFIG_SCHEMA: readonly Param[] = [
@@ -59,9 +60,9 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     flag: "activation",
     path: "model.activation",
     type: "string",
-    choices: ["relu", "celu"],
+    choices: ["relu", "celu", "gelu"],
     help: "activation",
-    source: BOT,
+    source: `celu: ${BOT}; gelu: ${AIRBENCH}`,
   },
   { flag: "celu-alpha", path: "model.celuAlpha", type: "float", min: 1e-6, help: "CELU alpha", source: BOT },
   {
@@ -115,9 +116,10 @@ export const CONFIG_SCHEMA: readonly Param[] = [
   {
     flag: "whiten",
     path: "model.whiten",
-    type: "bool",
-    help: "fixed PCA-whitening 3x3 prep conv (27 channels), then a 1x1 conv",
-    source: BOT,
+    type: "string",
+    choices: WHITEN_CHOICES,
+    help: "fixed PCA-whitening prep: 3x3 conv (27 channels) + 1x1 conv, or 2x2 conv (24) + bias, or none",
+    source: `3x3: ${BOT}; 2x2: ${AIRBENCH}`,
   },
   {
     flag: "pad",
@@ -130,6 +132,13 @@ export const CONFIG_SCHEMA: readonly Param[] = [
   },
   { flag: "flip", path: "augment.flip", type: "bool", help: "random horizontal flips", source: DAWN },
   {
+    flag: "alternate-flip",
+    path: "augment.alternateFlip",
+    type: "bool",
+    help: "with --flip: each image's flip drawn once, every odd epoch all flipped the other way",
+    source: AIRBENCH,
+  },
+  {
     flag: "cutout",
     path: "augment.cutout",
     type: "int",
@@ -138,7 +147,14 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     help: "cutout square side, 0 = none",
     source: DAWN,
   },
-  { flag: "epochs", path: "epochs", type: "int", min: 1, help: "epochs", source: DAWN },
+  {
+    flag: "epochs",
+    path: "epochs",
+    type: "float",
+    min: 0.01,
+    help: "epochs; a fraction trains part of the last one",
+    source: `${DAWN}; fractions: ${AIRBENCH}`,
+  },
   { flag: "batch-size", path: "batchSize", type: "int", min: 1, help: "batch size", source: DAWN },
   {
     flag: "lr",
@@ -155,6 +171,14 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     choices: SCHEDULE_NAMES,
     help: "LR schedule",
     source: DAWN,
+  },
+  {
+    flag: "lr-start",
+    path: "lrStart",
+    type: "float",
+    min: 0,
+    help: "LR at the start as a fraction of the peak (piecewise)",
+    source: AIRBENCH,
   },
   {
     flag: "lr-peak",
@@ -191,6 +215,13 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     help: "L2 on the mean loss (Page: 5e-4 x batch on the sum)",
     source: DAWN,
+  },
+  {
+    flag: "decoupled",
+    path: "decoupled",
+    type: "bool",
+    help: "--lr and --weight-decay per 1024 examples, decoupled from momentum and from each other",
+    source: `${AIRBENCH}; Page part 5`,
   },
   {
     flag: "bias-lr-scale",
@@ -233,6 +264,46 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     max: 1,
     help: "per-step momentum of the weight average",
     source: BOT,
+  },
+  {
+    flag: "lookahead-every",
+    path: "lookaheadEvery",
+    type: "int",
+    min: 0,
+    help: "lookahead: every N steps move the net to its average, 0 = off",
+    source: AIRBENCH,
+  },
+  {
+    flag: "lookahead-decay",
+    path: "lookaheadDecay",
+    type: "float",
+    min: 0,
+    max: 1,
+    help: "per-step decay of the lookahead average",
+    source: AIRBENCH,
+  },
+  {
+    flag: "lookahead-power",
+    path: "lookaheadPower",
+    type: "float",
+    min: 0,
+    help: "decay x (step / steps)^power: the lookahead's warm-up",
+    source: AIRBENCH,
+  },
+  {
+    flag: "whiten-bias-epochs",
+    path: "whitenBiasEpochs",
+    type: "float",
+    min: 0,
+    help: "epochs the 2x2 whitening's bias trains, then frozen",
+    source: AIRBENCH,
+  },
+  {
+    flag: "dirac-init",
+    path: "model.diracInit",
+    type: "bool",
+    help: "each 3x3 conv's first filters start as the identity (Dirac)",
+    source: AIRBENCH,
   },
   {
     flag: "tta",

@@ -59,7 +59,7 @@ export const TRICK_SPECS: readonly TrickSpec[] = [
   {
     toggle: "whiten",
     trick: "Input patch whitening",
-    settings: [{ flag: "whiten", off: false, on: true }],
+    settings: [{ flag: "whiten", off: "none", on: "3x3" }],
     source: 'part 8 "Input patch whitening (36s)": 94.1% in 15 epochs (39 s), 14 with a higher max lr',
   },
   {

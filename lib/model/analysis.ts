@@ -103,7 +103,7 @@ export interface ChannelMoments {
 /**
  * The layers to probe block by block in a net built by `buildDavidNet`: for every block in order (prep, layer1,
  * layer1_extra, ...), its conv's output (`<block>_conv`, before BN and activation) and its activation's output
- * (`<block>_bn` with the ReLU fused in, or `<block>_relu`/`<block>_celu` without BN).
+ * (`<block>_bn` with the activation fused in, or `<block>_relu`/`_celu`/`_gelu` without BN).
  */
 export function blockLayers(model: tf.LayersModel): { block: string; conv: string; act: string }[] {
   const out: { block: string; conv: string; act: string }[] = [];

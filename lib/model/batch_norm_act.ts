@@ -1,21 +1,16 @@
 import { tf } from "../backend/tf.ts";
-import {
-  batchNormActApply,
-  batchNormActTraining,
-  type BnActivation,
-  fusedOnWebGpu,
-  kernelMode,
-} from "../kernels/mod.ts";
+import { batchNormActApply, batchNormActTraining, fusedOnWebGpu, kernelMode } from "../kernels/mod.ts";
 import { batchNormActNative } from "../kernels/native/mod.ts";
 import { ghostBatchNorm } from "./ghost_batch_norm.ts";
-import { celu } from "./layers.ts";
+import { activate, type Activation } from "./layers.ts";
 
 /** Settings of {@link BatchNormAct}. */
 export interface BatchNormActArgs {
   /** Running statistics: running = (1 - momentum) * running + momentum * batch (PyTorch's convention). */
   momentum: number;
   epsilon: number;
-  activation: BnActivation;
+  /** The activation after the normalisation; "linear" for none. */
+  activation: Activation | "linear";
   celuAlpha: number;
   /** Images per ghost batch in training (0 or absent: the whole batch); see {@link ghostBatchNorm}. */
   ghostBatch?: number;
@@ -30,7 +25,9 @@ export interface BatchNormActArgs {
  * running statistics. Weights gamma, beta (trainable), moving_mean and moving_variance, as tfjs names them; with
  * `trainScale` false gamma is a non-trainable weight fixed at 1. With `ghostBatch` > 0 the training statistics
  * are those of groups of that many images. With `fast` kernels on WebGPU it runs the fused kernels of `lib/kernels`
- * (ghost groups included), and tfjs's ops elsewhere ({@link ghostBatchNorm} for the ghost groups).
+ * (ghost groups included; not for gelu, which they lack), in training with `fast` kernels on the native backend
+ * TensorFlow's fused batch norm (whole batches), and tfjs's ops elsewhere ({@link ghostBatchNorm} for the ghost
+ * groups).
  */
 export class BatchNormAct extends tf.layers.Layer {
   /** Registered class name (for saving and loading). */
@@ -75,12 +72,12 @@ export class BatchNormAct extends tf.layers.Layer {
     const [gamma, beta] = [w.gamma.read(), w.beta.read()] as tf.Tensor1D[];
     const [mean, variance] = [w.movingMean.read(), w.movingVariance.read()] as tf.Variable[];
     const training = kwargs.training ?? false;
-    const { ghostBatch } = this.cfg;
-    if (fusedOnWebGpu()) {
-      if (training) return batchNormActTraining(x, gamma, beta, mean, variance, this.cfg);
-      return tf.tidy(() =>
-        batchNormActApply(x, tf.stack([mean, variance]) as tf.Tensor2D, gamma, beta, this.cfg)
-      );
+    const { ghostBatch, activation } = this.cfg;
+    // The fused WebGPU kernels have relu, celu and linear; gelu runs on tfjs's ops below.
+    if (fusedOnWebGpu() && activation !== "gelu") {
+      const cfg = { ...this.cfg, activation };
+      if (training) return batchNormActTraining(x, gamma, beta, mean, variance, cfg);
+      return tf.tidy(() => batchNormActApply(x, tf.stack([mean, variance]) as tf.Tensor2D, gamma, beta, cfg));
     }
     if (training && kernelMode() === "fast" && tf.getBackend() === "tensorflow" && !(ghostBatch > 0)) {
       return batchNormActNative(x as tf.Tensor4D, gamma, beta, this.cfg, (m, v) => this.#updateRunning(m, v));
@@ -111,8 +108,7 @@ export class BatchNormAct extends tf.layers.Layer {
   }
 
   #activate(z: tf.Tensor): tf.Tensor {
-    const a = this.cfg.activation;
-    return a === "relu" ? tf.relu(z) : a === "celu" ? celu(z, this.cfg.celuAlpha) : z;
+    return activate(z, this.cfg.activation, this.cfg.celuAlpha);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

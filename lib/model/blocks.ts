@@ -3,11 +3,20 @@ import { tf } from "../backend/tf.ts";
 import { Rng } from "../random/mod.ts";
 import { BatchNormAct } from "./batch_norm_act.ts";
 import type { DavidNetConfig } from "./davidnet.ts";
-import { Celu, Scale } from "./layers.ts";
+import { Bias, Celu, Gelu, Scale } from "./layers.ts";
 import type { HeadSpec, LayerSpec } from "./spec.ts";
-import { PATCH_DIM } from "./whitening.ts";
+import { WHITENING_RECIPES, type WhiteningKind, whiteningWidth } from "./whitening.ts";
 
 type Sym = tf.SymbolicTensor;
+
+/** The fixed whitening conv (its kernel set by the builder, never trained). */
+export const WHITEN_LAYER = "prep_whiten";
+/**
+ * The trained bias after the 2x2 whitening conv (airbench), weight `bias`: `prep_whiten_bias/bias`. airbench
+ * trains it for the first epochs only (airbench94.py line 47 `whiten_bias_epochs`, line 410); setting the layer's
+ * `trainable` to false freezes it.
+ */
+export const WHITEN_BIAS_LAYER = "prep_whiten_bias";
 
 /**
  * PyTorch's default init for conv and linear weights, kaiming_uniform(a = sqrt(5)): U(-b, b) with
@@ -46,25 +55,31 @@ export class Blocks {
 
   /**
    * Batch norm with the activation fused in (`<name>_bn`: frozen scale and ghost batch as the config says), or
-   * without batch norm just the activation (`<name>_relu`, `<name>_celu`).
+   * without batch norm just the activation ({@link act}).
    */
   normAct(x: Sym, name: string): Sym {
     const cfg = this.#cfg;
-    if (cfg.batchNorm) {
-      return new BatchNormAct({
-        momentum: cfg.bnMomentum,
-        epsilon: cfg.bnEps,
-        activation: cfg.activation,
-        celuAlpha: cfg.celuAlpha,
-        ghostBatch: cfg.ghostBatch,
-        trainScale: !cfg.freezeBnScale,
-        name: `${name}_bn`,
-      }).apply(x) as Sym;
-    }
-    const act = cfg.activation === "celu"
-      ? new Celu({ alpha: cfg.celuAlpha, name: `${name}_celu` })
-      : tf.layers.reLU({ name: `${name}_relu` });
-    return act.apply(x) as Sym;
+    if (!cfg.batchNorm) return this.act(x, name);
+    return new BatchNormAct({
+      momentum: cfg.bnMomentum,
+      epsilon: cfg.bnEps,
+      activation: cfg.activation,
+      celuAlpha: cfg.celuAlpha,
+      ghostBatch: cfg.ghostBatch,
+      trainScale: !cfg.freezeBnScale,
+      name: `${name}_bn`,
+    }).apply(x) as Sym;
+  }
+
+  /** The config's activation alone, as layer `<name>_relu`, `<name>_celu` or `<name>_gelu`. */
+  act(x: Sym, name: string): Sym {
+    const { activation, celuAlpha } = this.#cfg, layerName = `${name}_${activation}`;
+    const layer = activation === "celu"
+      ? new Celu({ alpha: celuAlpha, name: layerName })
+      : activation === "gelu"
+      ? new Gelu({ name: layerName })
+      : tf.layers.reLU({ name: layerName });
+    return layer.apply(x) as Sym;
   }
 
   /** conv (3x3 unless said), then batch norm and activation. */
@@ -79,21 +94,32 @@ export class Blocks {
   }
 
   /**
-   * The prep block: a 3x3 conv-bn-act (`prep_conv`, `prep_bn`), or with `whiten` the fixed whitening conv
-   * `prep_whiten` (3x3, 27 filters, not trainable; the caller sets its weights) then a 1x1 conv-bn-act.
+   * The prep block, by the config's `whiten`: "none", a 3x3 conv-bn-act (`prep_conv`, `prep_bn`) to `filters`;
+   * "3x3", Page's fixed whitening conv `prep_whiten` (3x3, 27 filters) then a 1x1 conv-bn-act to `filters`;
+   * "2x2", airbench's fixed whitening conv `prep_whiten` (2x2 valid, 24 filters: 32 x 32 -> 31 x 31), its trained
+   * bias {@link WHITEN_BIAS_LAYER} and the activation ({@link act}, `prep_gelu` for GELU), `filters` unused
+   * (airbench94.py lines 220-221). The whitening conv is not trainable; the builder sets its weights.
    */
   prep(x: Sym, filters: number): Sym {
-    if (!this.#cfg.whiten) return this.convBn(x, filters, "prep");
-    const white = tf.layers.conv2d({
-      filters: PATCH_DIM,
-      kernelSize: 3,
-      padding: "same",
+    const { whiten } = this.#cfg;
+    if (whiten === "none") return this.convBn(x, filters, "prep");
+    const white = this.#whitening(x, whiten);
+    if (whiten === "3x3") return this.convBn(white, filters, "prep", 1);
+    return this.act(new Bias({ name: WHITEN_BIAS_LAYER }).apply(white) as Sym, "prep");
+  }
+
+  /** The fixed whitening conv of `kind`, {@link WHITEN_LAYER}: no bias, zero until the builder sets it. */
+  #whitening(x: Sym, kind: WhiteningKind): Sym {
+    const { kernel, padding } = WHITENING_RECIPES[kind];
+    return tf.layers.conv2d({
+      filters: whiteningWidth(kind),
+      kernelSize: kernel,
+      padding,
       useBias: false,
       trainable: false,
       kernelInitializer: "zeros",
-      name: "prep_whiten",
+      name: WHITEN_LAYER,
     }).apply(x) as Sym;
-    return this.convBn(white, filters, "prep", 1);
   }
 
   /**

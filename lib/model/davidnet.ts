@@ -1,7 +1,9 @@
 import { tf } from "../backend/tf.ts";
-import { Blocks } from "./blocks.ts";
+import { Blocks, WHITEN_LAYER } from "./blocks.ts";
+import { applyDirac } from "./dirac.ts";
+import type { Activation } from "./layers.ts";
 import { type ArchName, netSpec, specChannels } from "./spec.ts";
-import { PATCH_DIM } from "./whitening.ts";
+import { type Whiten, WHITEN_CHOICES, type WhiteningKind, whiteningShape } from "./whitening.ts";
 
 /** How to build the net: which spec (`arch`) and every model-side setting and trick. */
 export interface DavidNetConfig {
@@ -11,8 +13,8 @@ export interface DavidNetConfig {
   width: number;
   /** BatchNorm after every conv (the seed's net); false leaves conv -> activation, for the BN analysis. */
   batchNorm: boolean;
-  /** ReLU (the seed's net) or CELU. */
-  activation: "relu" | "celu";
+  /** ReLU (the seed's net), CELU (Page's bag of tricks) or the exact GELU (airbench). */
+  activation: Activation;
   /** CELU's alpha. */
   celuAlpha: number;
   /** BatchNorm momentum in PyTorch's convention: running = (1 - m) * running + m * batch. */
@@ -37,10 +39,17 @@ export interface DavidNetConfig {
   /** BN scale (gamma) fixed at 1 and not trainable (Page's `BatchNorm(weight=False)`); beta still trains. */
   freezeBnScale: boolean;
   /**
-   * Input whitening (Page's `whitening_block`): the prep block becomes a fixed 3x3 conv to 27 channels
-   * (`prep_whiten`, not trainable, filters from `whiteningFilters`), then a 1x1 conv, BN and activation.
+   * Input whitening, replacing the prep conv: "none"; "3x3", Page's `whitening_block`, a fixed 3x3 conv to 27
+   * channels (`prep_whiten`, not trainable) then a 1x1 conv, BN and activation; "2x2", airbench's, a fixed 2x2
+   * valid conv to 24 channels, a trained bias (`prep_whiten_bias`) and the activation, straight into layer1. The
+   * filters come from `whiteningFiltersFor`.
    */
-  whiten: boolean;
+  whiten: Whiten;
+  /**
+   * Dirac initialisation of every trainable conv after PyTorch's (airbench's `Conv.reset_parameters`): the first
+   * min(in, out) filters are identity filters. See `diracKernel`.
+   */
+  diracInit: boolean;
 }
 
 /** Build options that are not hyperparameters of the net. */
@@ -48,8 +57,8 @@ export interface BuildOptions {
   /** Seed of the weight initialisation (default 0). */
   seed?: number;
   /**
-   * The whitening conv's filters, HWIO [3, 3, 3, 27] (`whiteningFilters`); required when `whiten` is on,
-   * unused otherwise.
+   * The whitening conv's filters (`whiteningFiltersFor`), HWIO [3, 3, 3, 27] for `whiten` "3x3" or [2, 2, 3, 24]
+   * for "2x2"; required when the net whitens, unused otherwise.
    */
   whitening?: Float32Array | tf.Tensor4D;
 }
@@ -68,7 +77,26 @@ export const DAVIDNET_DEFAULTS: DavidNetConfig = {
   movePool: false,
   ghostBatch: 0,
   freezeBnScale: false,
-  whiten: false,
+  whiten: "none",
+  diracInit: false,
+};
+
+/**
+ * airbench94's net (KellerJordan/cifar10-airbench legacy/airbench94.py `make_net`): the 2x2 whitening conv with a
+ * trained bias and GELU, then three ConvGroups (conv -> max pool -> BN -> GELU -> conv -> BN -> GELU) of 64, 256
+ * and 256 channels, a global max pool, linear without bias, logits x 1/9. 1,971,352 trainable parameters.
+ */
+export const AIRBENCH94_NET: DavidNetConfig = {
+  ...DAVIDNET_DEFAULTS,
+  arch: "airbench", // lines 54-58 widths 64, 256, 256; lines 190-208 ConvGroup; lines 225-227 MaxPool2d(3), Linear
+  activation: "gelu", // lines 198 and 221: nn.GELU()
+  bnMomentum: 0.4, // line 59 batchnorm_momentum 0.6, line 174: momentum=1-momentum (PyTorch's convention)
+  bnEps: 1e-12, // line 172: eps=1e-12
+  logitScale: 1 / 9, // line 60 scaling_factor, line 228 Mul
+  movePool: true, // lines 201-204: conv1 -> pool -> norm1 -> activ
+  freezeBnScale: true, // lines 173 and 175: weight=False, requires_grad = weight
+  whiten: "2x2", // lines 217-221 and 230: fixed 2x2 conv to 24 channels with a bias, GELU
+  diracInit: true, // lines 183-188: dirac_(w[:w.size(1)]) after the default init
 };
 
 /** Channels of the prep block and of every layer of `arch` at `width` (DavidNet: prep, layer1, 2, 3). */
@@ -76,30 +104,33 @@ export function channels(width: number, arch: ArchName = "davidnet"): number[] {
   return specChannels(netSpec(arch), width);
 }
 
-/** The whitening filters as a [3, 3, 3, 27] tensor, checked. */
-function whiteningKernel(filters: Float32Array | tf.Tensor4D): tf.Tensor4D {
-  const shape: [number, number, number, number] = [3, 3, 3, PATCH_DIM];
+/** The whitening filters of `kind` as a tensor of {@link whiteningShape}, checked. */
+function whiteningKernel(filters: Float32Array | tf.Tensor4D, kind: WhiteningKind): tf.Tensor4D {
+  const shape = whiteningShape(kind), size = shape.reduce((a, b) => a * b, 1);
   if (filters instanceof Float32Array) {
-    if (filters.length !== 3 * 3 * 3 * PATCH_DIM) {
-      throw new Error(`whitening filters: ${filters.length} floats, need 3x3x3x${PATCH_DIM} = 729`);
+    if (filters.length !== size) {
+      throw new Error(
+        `${kind} whitening filters: ${filters.length} floats, need ${shape.join("x")} = ${size}`,
+      );
     }
     return tf.tensor4d(filters, shape);
   }
   if (filters.shape.join() !== shape.join()) {
-    throw new Error(`whitening filters of shape [${filters.shape}]: need [${shape}]`);
+    throw new Error(`${kind} whitening filters of shape [${filters.shape}]: need [${shape}]`);
   }
   return filters.clone();
 }
 
 /**
  * Builds the net `cfg.arch` (default DavidNet) from its spec: the prep block (`prep_conv`, `prep_bn`; with
- * `whiten`, `prep_whiten` first), then each layer `layer<i>` (`_conv`, `_bn`, `_pool`, and `_extra_*` or
- * `_res1_*`, `_res2_*`, `_add`), the global pool `pool`, `linear` and `logits`. DavidNet: prep conv 64 -> layer1
- * conv 128 + maxpool 2 + residual (two conv 128) -> layer2 conv 256 + maxpool 2 -> layer3 conv 512 + maxpool 2
- * + residual (two conv 512) -> global max pool -> linear 10 (no bias) -> x logitScale. Every conv has no bias;
- * batch norm starts at weight 1 and bias 0, with the activation fused in (layer `<block>_bn`), or without batch
- * norm just the activation (`<block>_relu` or `<block>_celu`). `options.seed` seeds the weights;
- * `options.whitening` gives the whitening filters, required with `whiten`.
+ * `whiten` "3x3", `prep_whiten` first; with "2x2", `prep_whiten`, `prep_whiten_bias` and the activation instead),
+ * then each layer `layer<i>` (`_conv`, `_bn`, `_pool`, and `_extra_*` or `_res1_*`, `_res2_*`, `_add`), the global
+ * pool `pool`, `linear` and `logits`. DavidNet: prep conv 64 -> layer1 conv 128 + maxpool 2 + residual (two conv
+ * 128) -> layer2 conv 256 + maxpool 2 -> layer3 conv 512 + maxpool 2 + residual (two conv 512) -> global max pool
+ * -> linear 10 (no bias) -> x logitScale. Every conv has no bias; batch norm starts at weight 1 and bias 0, with
+ * the activation fused in (layer `<block>_bn`), or without batch norm just the activation (`<block>_relu`,
+ * `<block>_celu` or `<block>_gelu`). With `diracInit` every trainable conv is then Dirac-initialised.
+ * `options.seed` seeds the weights; `options.whitening` gives the whitening filters, required when whitening.
  */
 export function buildDavidNet(
   partial: Partial<DavidNetConfig> = {},
@@ -107,28 +138,45 @@ export function buildDavidNet(
 ): tf.LayersModel {
   const cfg = { ...DAVIDNET_DEFAULTS, ...partial };
   const spec = netSpec(cfg.arch);
-  if (cfg.whiten && !options.whitening) {
+  if (!WHITEN_CHOICES.includes(cfg.whiten)) {
+    throw new Error(`whiten ${JSON.stringify(cfg.whiten)}: pick one of ${WHITEN_CHOICES.join(", ")}`);
+  }
+  if (cfg.whiten !== "none" && !options.whitening) {
     throw new Error(
-      "whiten is on but no whitening filters were given: pass options.whitening (whiteningFilters)",
+      `whiten is ${cfg.whiten} but no whitening filters were given: pass options.whitening (whiteningFiltersFor)`,
     );
   }
-  const [c0, ...cs] = channels(cfg.width, cfg.arch);
-  const blocks = new Blocks(cfg, options.seed ?? 0);
-  const input = tf.input({ shape: [32, 32, 3], name: "image" });
-  let x = blocks.prep(input, c0);
-  for (const [i, layer] of spec.layers.entries()) x = blocks.layer(x, layer, cs[i], `layer${i + 1}`);
-  const model = tf.model({ inputs: input, outputs: blocks.head(x, spec.head), name: cfg.arch });
-  if (cfg.whiten) {
-    const kernel = whiteningKernel(options.whitening!);
-    model.getLayer("prep_whiten").setWeights([kernel]);
-    kernel.dispose();
+  // Checked before any layer is made, so that bad filters leave nothing behind.
+  const kernel = cfg.whiten === "none" ? undefined : whiteningKernel(options.whitening!, cfg.whiten);
+  try {
+    const [c0, ...cs] = channels(cfg.width, cfg.arch);
+    const blocks = new Blocks(cfg, options.seed ?? 0);
+    const input = tf.input({ shape: [32, 32, 3], name: "image" });
+    let x = blocks.prep(input, c0);
+    for (const [i, layer] of spec.layers.entries()) x = blocks.layer(x, layer, cs[i], `layer${i + 1}`);
+    const model = tf.model({ inputs: input, outputs: blocks.head(x, spec.head), name: cfg.arch });
+    if (kernel) model.getLayer(WHITEN_LAYER).setWeights([kernel]);
+    if (cfg.diracInit) applyDirac(model);
+    return model;
+  } finally {
+    kernel?.dispose();
   }
-  return model;
+}
+
+/**
+ * A model config read back from a saved run (`config.json`, a model's metadata): a boolean `whiten`, as runs
+ * saved it before the 2x2 whitening, becomes "3x3" (true) or "none" (false), and settings missing from it take
+ * {@link DAVIDNET_DEFAULTS} (the ones added since, such as `diracInit`, were off).
+ */
+export function savedModelConfig(saved: Record<string, unknown>): DavidNetConfig {
+  const whiten = saved.whiten === true ? "3x3" : saved.whiten === false ? "none" : saved.whiten;
+  return { ...DAVIDNET_DEFAULTS, ...saved, whiten: whiten ?? DAVIDNET_DEFAULTS.whiten } as DavidNetConfig;
 }
 
 /** The layer whose output is block `block`'s activation ("prep", "layer1", "layer1_res1", ...). */
 export function activationLayerName(model: tf.LayersModel, block: string): string {
-  const layer = model.layers.find((l) => [`${block}_bn`, `${block}_relu`, `${block}_celu`].includes(l.name));
+  const names = ["bn", "relu", "celu", "gelu"].map((suffix) => `${block}_${suffix}`);
+  const layer = model.layers.find((l) => names.includes(l.name));
   if (!layer) throw new Error(`the net has no block ${block}`);
   return layer.name;
 }

@@ -1,10 +1,12 @@
 /**
- * The nets: specs of DavidNet and Page's part-4 architecture search, the one builder, the part-8 model tricks
- * (moved pool, ghost batch norm, frozen BN scale, input whitening), custom layers, parameter count and layer
- * table, saving and loading, and analyses.
+ * The nets: specs of DavidNet, Page's part-4 architecture search and airbench94, the one builder, the model tricks
+ * of Page's part 8 (moved pool, ghost batch norm, frozen BN scale, 3x3 input whitening) and of airbench (GELU,
+ * Dirac init, 2x2 whitening with a trained bias), custom layers, parameter count and layer table, saving and
+ * loading, and analyses.
  */
 export {
   activationLayerName,
+  AIRBENCH94_NET,
   buildDavidNet,
   type BuildOptions,
   channels,
@@ -13,7 +15,10 @@ export {
   type DavidNetConfig,
   type LayerRow,
   layerTable,
+  savedModelConfig,
 } from "./davidnet.ts";
+export { WHITEN_BIAS_LAYER, WHITEN_LAYER } from "./blocks.ts";
+export { diracKernel } from "./dirac.ts";
 export {
   ARCH_NAMES,
   type ArchName,
@@ -26,9 +31,22 @@ export {
   type Placement,
   PLACEMENTS,
 } from "./spec.ts";
-export { PATCH_DIM, type PatchEigens, patchEigens, WHITENING_EPS, whiteningFilters } from "./whitening.ts";
+export {
+  type PatchEigens,
+  patchEigens,
+  patchLength,
+  type Whiten,
+  WHITEN_CHOICES,
+  WHITENING_RECIPES,
+  whiteningFiltersFor,
+  type WhiteningKind,
+  whiteningPlaceholder,
+  type WhiteningRecipe,
+  whiteningShape,
+  whiteningWidth,
+} from "./whitening.ts";
 export { ghostBatchNorm, type GhostBatchNormOutput } from "./ghost_batch_norm.ts";
-export { Celu, celu, Scale } from "./layers.ts";
+export { type Activation, Bias, Celu, celu, Gelu, gelu, Scale } from "./layers.ts";
 export { BatchNormAct, type BatchNormActArgs } from "./batch_norm_act.ts";
 export { type ModelFiles, modelFromFiles, type ModelJson, modelToFiles } from "./artifacts.ts";
 export {

@@ -1,7 +1,7 @@
 /**
  * The net as data: a {@link NetSpec} says what `buildDavidNet` builds (prep block, layers, head), and
  * {@link NET_SPECS} names the nets of "How to train your ResNet" part 4 (Page's experiments.ipynb): the backbone
- * steps of his architecture search and his class A and class B nets, of which DavidNet is one.
+ * steps of his architecture search and his class A and class B nets, of which DavidNet is one; and airbench94's.
  */
 
 /** Where a layer's extra blocks go: none, one extra conv-bn-act (class A) or a residual block (class B). */
@@ -31,11 +31,12 @@ export interface HeadSpec {
 }
 
 /**
- * A net: the prep block (3x3 conv-bn-act from the image, or with `whiten` a fixed whitening conv and a 1x1
- * conv-bn-act), the layers in order, and the head, then the config's logit scale.
+ * A net: the prep block (3x3 conv-bn-act from the image; with `whiten` "3x3" a fixed whitening conv and a 1x1
+ * conv-bn-act; with "2x2" the fixed whitening conv, a bias and the activation instead), the layers in order, and
+ * the head, then the config's logit scale.
  */
 export interface NetSpec {
-  /** Channels of the prep block at width 1. */
+  /** Channels of the prep block at width 1 (unused with the 2x2 whitening, whose 24 channels feed layer1). */
   prep: number;
   layers: LayerSpec[];
   head: HeadSpec;
@@ -56,7 +57,8 @@ export type ArchName =
   | "backbone-pool"
   | "backbone"
   | `A-${Placement}`
-  | `B-${Placement}`;
+  | `B-${Placement}`
+  | "airbench";
 
 /** Page's `net()`: prep 64, layers 128-256-512 with 3x3 conv + max pool, global max pool, linear without bias. */
 function classNet(blocks: [ExtraBlock, ExtraBlock, ExtraBlock]): NetSpec {
@@ -101,6 +103,19 @@ function classNets<K extends "A" | "B">(kind: K, block: ExtraBlock): Record<`${K
 const CLASS_B = classNets("B", "residual");
 
 /**
+ * airbench94's net (KellerJordan/cifar10-airbench legacy/airbench94.py `make_net`, lines 214-229): three
+ * ConvGroups, each a 3x3 conv and a 2x2 max pool then one extra 3x3 conv-bn-act (lines 190-208), a global max pool
+ * and a linear layer without bias. Its stem is the 2x2 whitening (the config's `whiten: "2x2"`, 24 channels into
+ * layer1); without it, a prep conv of the same 24 channels stands in.
+ */
+const AIRBENCH: NetSpec = {
+  prep: 24, // line 218: whiten_width = 2 * 3 * whiten_kernel_size**2
+  // lines 54-58: widths 64, 256, 256; lines 193-197: conv1, pool = MaxPool2d(2), norm1, conv2, norm2
+  layers: [64, 256, 256].map((channels) => ({ channels, kernel: 3, downsample: "pool", block: "extra" })),
+  head: { pool: "max", bias: false }, // line 225: MaxPool2d(3) of the 3x3 map; line 227: Linear(.., bias=False)
+};
+
+/**
  * Every named net. From Page's experiments.ipynb, part 4 ("Architecture"), in the order of his search
  * (accuracies are his, 20 epochs unless said):
  * - `backbone-1x1s2`: the shortest path of his DAWNBench ResNet-18, "remove repeat bn-relu": 1x1 stride-2
@@ -114,6 +129,9 @@ const CLASS_B = classNets("B", "residual");
  * - `A-L1` ... `A-L1L2L3`: one extra conv-bn-act after the named layers (A-L1L2L3: 95.0% in 60 epochs, cutout 12).
  * - `B-L1` ... `B-L1L2L3`: a residual block x + f(f(x)) after the named layers.
  * - `davidnet`: `B-L1L3`, the final net (93.7% in 20 epochs, 94.1% in 24). The same spec object.
+ * - `airbench`: airbench94's net (Keller Jordan's cifar10-airbench, legacy/airbench94.py): class A layers of
+ *   64-256-256 channels, meant for the 2x2 whitening (94.01% mean test accuracy with its whole recipe of 9.9
+ *   epochs, lines 3 and 40).
  *
  * Page's backbones had no logit scale (weight 1): set the config's `logitScale` to 1 to reproduce them.
  */
@@ -126,6 +144,7 @@ export const NET_SPECS: Readonly<Record<ArchName, NetSpec>> = {
   basic: classNet(["none", "none", "none"]),
   ...classNets("A", "extra"),
   ...CLASS_B,
+  airbench: AIRBENCH,
 };
 
 /** The names of {@link NET_SPECS}, DavidNet first, then in the order of Page's search (for flags and validation). */

@@ -4,6 +4,7 @@
  * its source.
  */
 import { type ArchName, type LayerSpec, NET_SPECS, type NetSpec, specChannels } from "./spec.ts";
+import { type Whiten, whiteningWidth } from "./whitening.ts";
 
 /** Trainable parameters of one part of a net (conv weights, BN weight and bias, linear weights and bias). */
 export interface BlockParams {
@@ -19,21 +20,38 @@ export interface BlockParams {
 export interface SpecParamOptions {
   /** BN scale frozen at 1 (Page's `BatchNorm(weight=False)`): each BN then trains only its bias. Default false. */
   freezeBnScale?: boolean;
+  /** The input whitening, which replaces the prep conv (see `DavidNetConfig.whiten`). Default "none". */
+  whiten?: Whiten;
 }
 
 /**
- * Trainable parameters of `spec` at channel multiplier `width`, block by block: the prep block (3x3 conv from the
- * 3 input channels; the whitening prep of part 8 is not counted here), each layer (its downsampling conv, BN and
- * extra block: one conv-BN for class A, two for class B's residual), and the head (linear to 10 classes, with 2x
- * the inputs for the concatenated max + avg pool, plus 10 when it has a bias). Convs have no bias; every BN has a
- * weight (unless frozen) and a bias.
+ * Trainable parameters of `spec` at channel multiplier `width`, block by block: the prep block (by `whiten`: a 3x3
+ * conv from the 3 input channels; the fixed 3x3 whitening, not trained, and a 1x1 conv from its 27 channels; or the
+ * fixed 2x2 whitening and its 24 trained biases, whose 24 channels feed layer1), each layer (its downsampling conv,
+ * BN and extra block: one conv-BN for class A, two for class B's residual), and the head (linear to 10 classes,
+ * with 2x the inputs for the concatenated max + avg pool, plus 10 when it has a bias). Convs have no bias; every BN
+ * has a weight (unless frozen) and a bias.
  */
 export function specParams(spec: NetSpec, width = 1, options: SpecParamOptions = {}): BlockParams[] {
   const bn = (c: number) => (options.freezeBnScale ? c : 2 * c);
   const convBn = (k: number, cin: number, cout: number) => k * k * cin * cout + bn(cout);
-  const [prep, ...layerChannels] = specChannels(spec, width);
-  const rows: BlockParams[] = [{ block: "prep", layers: `3x3 conv ${prep}`, params: convBn(3, 3, prep) }];
-  let cin = prep;
+  const [prepChannels, ...layerChannels] = specChannels(spec, width);
+  const whiten = options.whiten ?? "none";
+  const prep = whiten === "none"
+    ? { layers: `3x3 conv ${prepChannels}`, params: convBn(3, 3, prepChannels), out: prepChannels }
+    : whiten === "3x3"
+    ? {
+      layers: `3x3 whitening ${whiteningWidth(whiten)} (fixed), 1x1 conv ${prepChannels}`,
+      params: convBn(1, whiteningWidth(whiten), prepChannels),
+      out: prepChannels,
+    }
+    : {
+      layers: `2x2 whitening ${whiteningWidth(whiten)} (fixed) + bias`,
+      params: whiteningWidth(whiten),
+      out: whiteningWidth(whiten),
+    };
+  const rows: BlockParams[] = [{ block: "prep", layers: prep.layers, params: prep.params }];
+  let cin = prep.out;
   for (const [i, layer] of spec.layers.entries()) {
     const c = layerChannels[i];
     const extra = layer.block === "extra" ? 1 : layer.block === "residual" ? 2 : 0;

@@ -74,6 +74,8 @@ export type ScheduleName = typeof SCHEDULE_NAMES[number];
 export interface LrShape {
   /** Peak learning rate. */
   lr: number;
+  /** Rate at the start as a fraction of `lr` (piecewise only; 0 unless given). */
+  start?: number;
   /** Fraction of the run at which the rate peaks (the warm-up's end). */
   peak: number;
   /** Final rate as a fraction of `lr` (piecewise only). */
@@ -83,18 +85,19 @@ export interface LrShape {
 }
 
 /**
- * The named schedule over `epochs`: `piecewise` is Page's piecewise-linear 0 -> lr at `peak` -> lr * end at
- * `endAt`, held after (DAWNBench: 0 -> 0.4 at 5/24 -> 0 at the end; the bag of tricks: 0 -> 1 at 0.2 -> 0.1 at 0.8);
+ * The named schedule over `epochs`: `piecewise` is Page's piecewise-linear lr * start -> lr at `peak` -> lr * end
+ * at `endAt`, held after (DAWNBench: 0 -> 0.4 at 5/24 -> 0 at the end; the bag of tricks: 0 -> 1 at 0.2 -> 0.1 at
+ * 0.8; airbench94: 0.2 -> 1 at 0.23 -> 0.07 at the end, x its lr);
  * `onecycle` uses `peak` as its warm-up fraction, `cosine` warms up to `peak`, and `step` decays by 10x at 50% and
  * 75% of training.
  */
 export function makeSchedule(name: ScheduleName, shape: LrShape, epochs: number): Schedule {
-  const { lr, peak, end, endAt } = shape;
+  const { lr, peak, end, endAt } = shape, start = shape.start ?? 0;
   switch (name) {
     case "piecewise":
       return piecewiseLinear(
         peak > 0
-          ? [[0, 0], [peak * epochs, lr], [endAt * epochs, lr * end]]
+          ? [[0, lr * start], [peak * epochs, lr], [endAt * epochs, lr * end]]
           : [[0, lr], [endAt * epochs, lr * end]],
       );
     case "onecycle":

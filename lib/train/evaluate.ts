@@ -2,12 +2,9 @@ import { tf } from "../backend/tf.ts";
 import { countCorrect } from "./loss.ts";
 
 /** The test-time augmentations {@link predictLogits} offers. */
-export const TTA_MODES = ["none", "flip", "flip-translate"] as const;
+export const TTA_MODES = ["none", "flip", "flip-translate", "airbench"] as const;
 /** One of {@link TTA_MODES}. */
 export type TtaMode = typeof TTA_MODES[number];
-
-/** Pixels of the translations of `flip-translate`. */
-const TRANSLATE = 2;
 
 /** `x` (NHWC) shifted by `dy`, `dx` pixels, the uncovered border filled by reflection (as the training crops). */
 function translate(x: tf.Tensor4D, dy: number, dx: number): tf.Tensor4D {
@@ -19,22 +16,31 @@ function translate(x: tf.Tensor4D, dy: number, dx: number): tf.Tensor4D {
   });
 }
 
-/** The views of `x` that a test-time augmentation averages over. */
-function views(x: tf.Tensor4D, tta: TtaMode): tf.Tensor4D[] {
-  if (tta === "none") return [x];
-  const both = (v: tf.Tensor4D) => [v, tf.reverse(v, 2)];
-  if (tta === "flip") return both(x);
-  return [x, translate(x, -TRANSLATE, -TRANSLATE), translate(x, TRANSLATE, TRANSLATE)].flatMap(both);
+/** The views of `x` that a test-time augmentation sums over, each with its weight. */
+function views(x: tf.Tensor4D, tta: TtaMode): [tf.Tensor4D, number][] {
+  if (tta === "none") return [[x, 1]];
+  const both = (v: tf.Tensor4D, w: number): [tf.Tensor4D, number][] => [[v, w], [tf.reverse(v, 2), w]];
+  if (tta === "flip") return both(x, 1);
+  // flip-translate: 6 equal views, 2-pixel shifts; airbench94.py `infer_mirror_translate`: the mirror pair at
+  // half the weight, the two 1-pixel shifts' mirror pairs at a quarter each (x4 here: 1, 1, 1/2 x 4).
+  const [d, w] = tta === "flip-translate" ? [2, 1] : [1, 0.5];
+  return [...both(x, 1), ...both(translate(x, -d, -d), w), ...both(translate(x, d, d), w)];
 }
 
 /**
  * Logits of `x` in inference mode, summed over the views of the test-time augmentation: `flip` adds the
- * left-right mirror image (Page's final TTA), `flip-translate` also both images shifted by 2 pixels up-left and
- * down-right (6 views).
+ * left-right mirror image (Page's final TTA); `flip-translate` also both images shifted by 2 pixels up-left and
+ * down-right (6 views); `airbench` is airbench94's level 2: the mirror pair, plus the mirror pairs of the image
+ * shifted by 1 pixel up-left and down-right at half the weight.
  */
 export function predictLogits(model: tf.LayersModel, x: tf.Tensor4D, tta: TtaMode): tf.Tensor2D {
   return tf.tidy(() =>
-    tf.addN(views(x, tta).map((v) => model.apply(v, { training: false }) as tf.Tensor2D)) as tf.Tensor2D
+    tf.addN(
+      views(x, tta).map(([v, w]) => {
+        const logits = model.apply(v, { training: false }) as tf.Tensor2D;
+        return w === 1 ? logits : tf.mul(logits, w);
+      }),
+    ) as tf.Tensor2D
   );
 }
 

@@ -5,8 +5,9 @@ export { type NamedParam, NesterovSgd, type ParamGroup, type SgdSettings } from 
 export { denormalizeImages, type DeviceData, normalizeImages, toDevice } from "./device_data.ts";
 export { evaluate, predictLogits, TTA_MODES, type TtaMode } from "./evaluate.ts";
 export { TARGET_ACCURACY, train, type TrainOptions, warmUp } from "./trainer.ts";
-export { TrainSession, trainStep, WHITENING_IMAGES, whiteningFor, whiteningOf } from "./session.ts";
-export { WeightAverage } from "./ema.ts";
+export { TrainSession, trainStep, whiteningFor, whiteningOf } from "./session.ts";
+export { DECOUPLED_EXAMPLES, scheduleOf, sgdRates } from "./rates.ts";
+export { type Stage, type StageContext, type StageFactory, STAGES, stagesFor } from "./stages/mod.ts";
 export { isBnBias, makeSgd, namedParams, paramGroups } from "./param_groups.ts";
 export {
   lrSweep,
@@ -17,3 +18,5 @@ export {
   type SweepPoint,
 } from "./lr_sweep.ts";
 export { augmentExamples } from "./examples.ts";
+export { forwardFlops, trainingFlops } from "./flops.ts";
+export { estimateTraining, stepsOfRun, type TrainEstimate } from "./estimate.ts";

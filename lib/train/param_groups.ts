@@ -1,5 +1,6 @@
 import type { tf } from "../backend/tf.ts";
 import { type NamedParam, NesterovSgd, type ParamGroup } from "./sgd.ts";
+import { sgdRates } from "./rates.ts";
 import type { TrainConfig } from "./types.ts";
 
 /** Trainable parameters with stable names (the layer's weight name, unique within the model). */
@@ -30,11 +31,11 @@ export function paramGroups(model: tf.LayersModel, cfg: TrainConfig): ParamGroup
   return groups.filter((g) => g.params.length > 0);
 }
 
-/** SGD over {@link paramGroups} with the config's momentum, weight decay and Nesterov setting. */
+/** SGD over {@link paramGroups} with the config's momentum, weight decay ({@link sgdRates}) and Nesterov setting. */
 export function makeSgd(model: tf.LayersModel, cfg: TrainConfig): NesterovSgd {
   return new NesterovSgd(paramGroups(model, cfg), {
     momentum: cfg.momentum,
-    weightDecay: cfg.weightDecay,
+    weightDecay: sgdRates(cfg).weightDecay,
     nesterov: cfg.nesterov,
   });
 }

@@ -1,31 +1,23 @@
 import { augmentBatch, type DeviceDraws, drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { tf } from "../backend/tf.ts";
-import { buildDavidNet, whiteningFilters } from "../model/mod.ts";
-import { makeSchedule, type Schedule } from "../schedule/mod.ts";
+import { buildDavidNet, whiteningFiltersFor } from "../model/mod.ts";
+import type { Schedule } from "../schedule/mod.ts";
 import type { DeviceData } from "./device_data.ts";
-import { WeightAverage } from "./ema.ts";
 import { countCorrect, smoothedCrossEntropy } from "./loss.ts";
+import { scheduleOf } from "./rates.ts";
+import { type Stage, stagesFor } from "./stages/mod.ts";
 import { makeSgd } from "./param_groups.ts";
 import type { NesterovSgd } from "./sgd.ts";
 import type { TrainConfig } from "./types.ts";
 
-/** How many training images Page's whitening looks at (the first 10000). */
-export const WHITENING_IMAGES = 10000;
-
 /**
- * The whitening filters of `cfg` from the first {@link WHITENING_IMAGES} training images (the centre 32x32 of the
- * padded, normalised images), or undefined when the net does not whiten.
+ * The whitening filters of `cfg` (3x3 or 2x2) from the first training images of its recipe (10000 for Page's 3x3,
+ * 5000 for airbench's 2x2; the centre 32x32 of the padded, normalised images), or undefined when the net does not
+ * whiten.
  */
 export async function whiteningFor(cfg: TrainConfig, data: DeviceData): Promise<Float32Array | undefined> {
-  if (!cfg.model.whiten) return undefined;
-  const [n, side] = data.trainX.shape;
-  const p = (side - 32) / 2, k = Math.min(n, WHITENING_IMAGES);
-  const images = data.trainX.slice([0, p, p, 0], [k, 32, 32, 3]);
-  try {
-    return await whiteningFilters(images, k);
-  } finally {
-    images.dispose();
-  }
+  if (cfg.model.whiten === "none") return undefined;
+  return await whiteningFiltersFor(cfg.model.whiten, data.trainX);
 }
 
 /** The fixed whitening filters of a built (or resumed) net, or undefined when it does not whiten. */
@@ -33,11 +25,14 @@ export async function whiteningOf(
   model: tf.LayersModel,
   cfg: TrainConfig,
 ): Promise<Float32Array | undefined> {
-  if (!cfg.model.whiten) return undefined;
+  if (cfg.model.whiten === "none") return undefined;
   return await model.getLayer("prep_whiten").getWeights()[0].data() as Float32Array;
 }
 
-/** One training step on batch `step` of the epoch's draws; returns (loss, correct) scalars that the caller disposes. */
+/**
+ * One training step on batch `step` of the epoch's draws, updating every parameter but the `frozen` ones; returns
+ * (loss, correct) scalars that the caller disposes.
+ */
 export function trainStep(
   model: tf.LayersModel,
   sgd: NesterovSgd,
@@ -46,37 +41,43 @@ export function trainStep(
   cfg: TrainConfig,
   step: number,
   lr: number,
+  frozen: ReadonlySet<string> = new Set(),
 ): [tf.Scalar, tf.Scalar] {
   return tf.tidy(() => {
     const start = step * cfg.batchSize;
     const x = augmentBatch(data.trainX, draws, start, cfg.batchSize, cfg.augment);
     const y = tf.gather(data.trainY, draws.order.slice(start, cfg.batchSize)) as tf.Tensor1D;
     let correct: tf.Scalar | undefined;
+    const trained = sgd.params.filter((p) => !frozen.has(p.name)).map((p) => p.variable);
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.apply(x, { training: true }) as tf.Tensor2D;
       correct = tf.keep(countCorrect(logits, y));
       return smoothedCrossEntropy(logits, y, cfg.labelSmoothing);
-    }, sgd.params.map((p) => p.variable));
-    sgd.step(grads, lr);
+    }, trained);
+    sgd.step(grads, lr, frozen);
     return [value, correct!];
   });
 }
 
 /**
- * A net being trained: the model, its SGD (parameter groups), the weight average when `cfg.emaEvery` > 0, the
- * LR schedule and the current epoch's random draws. `train`, the LR sweep and the step profiler all step it.
+ * A net being trained: the model, its SGD (parameter groups), the stages its config switches on (weight
+ * average, lookahead, whitening bias epochs: lib/train/stages), the LR schedule and the current epoch's random
+ * draws. A step is: draws (once per epoch), augment, forward, loss, backward, SGD (minus what a stage freezes),
+ * then each stage's `afterStep`. `train`, the LR sweep, the estimate and the step profiler all step it.
  */
 export class TrainSession {
   readonly model: tf.LayersModel;
   readonly sgd: NesterovSgd;
-  readonly average?: WeightAverage;
+  readonly stages: readonly Stage[];
   readonly stepsPerEpoch: number;
+  /** Steps of the whole run: ceil(stepsPerEpoch x epochs), so a fractional last epoch is partial. */
+  readonly totalSteps: number;
   readonly schedule: Schedule;
   #draws?: { epoch: number; draws: DeviceDraws };
 
   /**
-   * A fresh net, or the resumed one with its optimizer state; a whitening net needs its filters in `init.whitening`
-   * (also when resuming: the weight average is built with them).
+   * A fresh net, or the resumed one with its optimizer and stage state; a whitening net needs its filters in
+   * `init.whitening` (also when resuming: second nets of the stages are built with them).
    */
   constructor(
     readonly cfg: TrainConfig,
@@ -87,21 +88,29 @@ export class TrainSession {
     if (this.stepsPerEpoch < 1) {
       throw new Error(`batch size ${cfg.batchSize} exceeds the ${data.trainX.shape[0]} training images`);
     }
+    this.totalSteps = Math.ceil(this.stepsPerEpoch * cfg.epochs);
     const build = () => buildDavidNet(cfg.model, { seed: cfg.seed, whitening: init.whitening });
     this.model = init.resume?.model ?? build();
     this.sgd = makeSgd(this.model, cfg);
-    if (cfg.emaEvery > 0) {
-      this.average = new WeightAverage(this.model, build(), cfg.emaEvery, cfg.emaMomentum);
-    }
-    if (init.resume) {
-      this.sgd.setState(init.resume.optimizer);
-      this.average?.setState(init.resume.optimizer);
-    }
-    this.schedule = makeSchedule(
-      cfg.schedule,
-      { lr: cfg.lr, peak: cfg.lrPeak, end: cfg.lrEnd, endAt: cfg.lrEndAt },
-      cfg.epochs,
-    );
+    this.stages = stagesFor({
+      cfg,
+      model: this.model,
+      build,
+      stepsPerEpoch: this.stepsPerEpoch,
+      totalSteps: this.totalSteps,
+    });
+    if (init.resume) this.setState(init.resume.optimizer);
+    this.schedule = scheduleOf(cfg);
+  }
+
+  /** Epochs of the run, the last one partial when `epochs` has a fraction. */
+  get epochs(): number {
+    return Math.ceil(this.totalSteps / this.stepsPerEpoch);
+  }
+
+  /** Steps of epoch `epoch` (0-based): all but the partial last one have `stepsPerEpoch`. */
+  stepsIn(epoch: number): number {
+    return Math.min(this.stepsPerEpoch, this.totalSteps - epoch * this.stepsPerEpoch);
   }
 
   /** The learning rate of global step `step` (the schedule at the end of the step, in epochs). */
@@ -117,6 +126,7 @@ export class TrainSession {
       const draws = drawEpoch(this.data.trainX.shape[0], this.cfg.augment, this.cfg.seed, epoch);
       this.#draws = { epoch, draws: uploadDraws(draws, this.data.trainX.shape[1]) };
     }
+    const frozen = new Set(this.stages.flatMap((s) => [...(s.frozen?.(epoch) ?? [])]));
     const out = trainStep(
       this.model,
       this.sgd,
@@ -125,19 +135,41 @@ export class TrainSession {
       this.cfg,
       step % this.stepsPerEpoch,
       lr,
+      frozen,
     );
-    this.average?.update(step);
+    for (const s of this.stages) s.afterStep?.(step);
     return out;
   }
 
-  /** The net to evaluate and save: the weight average when there is one. */
-  get evalModel(): tf.LayersModel {
-    return this.average?.average ?? this.model;
+  /** Runs the stages' end-of-run hooks (after the last step, before the final evaluation). */
+  finishRun(): void {
+    for (const s of this.stages) s.afterRun?.();
   }
 
-  /** Momentum buffers and averaged weights by name, for a checkpoint. */
+  /** The net to evaluate and save: a stage's (the weight average) when it has one. */
+  get evalModel(): tf.LayersModel {
+    return this.stages.find((s) => s.evalModel)?.evalModel ?? this.model;
+  }
+
+  /** Momentum buffers and the stages' tensors (prefixed `<stage>/`) by name, for a checkpoint. */
   optimizerState(): tf.NamedTensorMap {
-    return { ...this.sgd.state(), ...this.average?.state() };
+    const state: tf.NamedTensorMap = { ...this.sgd.state() };
+    for (const s of this.stages) {
+      for (const [k, t] of Object.entries(s.state?.() ?? {})) state[`${s.name}/${k}`] = t;
+    }
+    return state;
+  }
+
+  /** Restores {@link optimizerState}. */
+  setState(state: tf.NamedTensorMap): void {
+    this.sgd.setState(state);
+    for (const s of this.stages) {
+      const prefix = `${s.name}/`;
+      const own = Object.entries(state).filter(([k]) => k.startsWith(prefix)).map((
+        [k, t],
+      ) => [k.slice(prefix.length), t]);
+      s.setState?.(Object.fromEntries(own));
+    }
   }
 
   /** Frees everything but {@link evalModel}, which it returns (the caller disposes it). */
@@ -145,6 +177,7 @@ export class TrainSession {
     const keep = this.evalModel;
     this.#disposeDraws();
     this.sgd.dispose();
+    for (const s of this.stages) if (s.evalModel !== keep) s.dispose?.();
     if (keep !== this.model) this.model.dispose();
     return keep;
   }

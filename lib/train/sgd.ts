@@ -46,14 +46,16 @@ export class NesterovSgd {
   }
 
   /**
-   * Applies one update with learning rate `lr`; `grads` maps variable names to gradients. With `fast` kernels on
-   * WebGPU each parameter takes one fused in-place dispatch; otherwise tfjs's elementwise ops.
+   * Applies one update with learning rate `lr`; `grads` maps variable names to gradients. Parameters named in
+   * `frozen` are left alone (no step, no decay, no momentum), as PyTorch skips a parameter without a gradient.
+   * With `fast` kernels on WebGPU each parameter takes one fused in-place dispatch; otherwise tfjs's elementwise ops.
    */
-  step(grads: tf.NamedTensorMap, lr: number): void {
+  step(grads: tf.NamedTensorMap, lr: number, frozen: ReadonlySet<string> = new Set()): void {
     const { momentum, nesterov } = this.settings;
     for (const group of this.groups) {
       const glr = lr * group.lrScale, wd = this.settings.weightDecay * group.wdScale;
       for (const { name, variable: w } of group.params) {
+        if (frozen.has(name)) continue;
         const grad = grads[w.name];
         if (!grad) throw new Error(`no gradient for ${name}`);
         const v = this.#velocity.get(name)!;

@@ -106,14 +106,14 @@ async function trainWithKernels(cfg: TrainConfig, data: DeviceData, options: Tra
   let status: TrainStatus = "completed";
   let divergedAt: TrainResult["divergedAt"];
   try {
-    while (state.epoch < cfg.epochs && status === "completed") {
+    while (state.epoch < session.epochs && status === "completed") {
       const ended = await runEpoch(session, state, options);
       if (ended.status === "diverged") {
         [status, divergedAt] = ["diverged", ended.divergedAt];
         break; // the last checkpoint (end of the previous epoch) stays as it was
       }
       status = ended.status;
-      if (state.step === session.stepsPerEpoch) await finishEpoch(session, state, options);
+      if (state.step === session.stepsIn(state.epoch)) await finishEpoch(session, state, options);
       else await checkpoint(session, state, options);
     }
   } catch (err) {
@@ -170,14 +170,17 @@ async function runEpoch(
   state: TrainState,
   options: TrainOptions,
 ): Promise<{ status: TrainStatus; divergedAt?: TrainResult["divergedAt"] }> {
-  const { cfg, stepsPerEpoch } = session, epoch = state.epoch, p = state.partial;
+  const { cfg, stepsPerEpoch } = session,
+    epoch = state.epoch,
+    p = state.partial,
+    steps = session.stepsIn(epoch);
   const pending: tf.Scalar[][] = [];
   let t0 = performance.now();
   try {
-    for (let step = state.step; step < stepsPerEpoch; step++) {
+    for (let step = state.step; step < steps; step++) {
       pending.push(session.step(epoch * stepsPerEpoch + step));
       const stop = options.shouldStop?.() ?? false;
-      if ((step + 1) % cfg.syncEvery !== 0 && step !== stepsPerEpoch - 1 && !stop) continue;
+      if ((step + 1) % cfg.syncEvery !== 0 && step !== steps - 1 && !stop) continue;
       const first = step + 1 - pending.length;
       const [losses, correct] = await readScalars(pending);
       const bad = losses.findIndex((l) => !Number.isFinite(l));
@@ -194,10 +197,10 @@ async function runEpoch(
       p.seconds += (performance.now() - t0) / 1000;
       t0 = performance.now();
       state.step = step + 1;
-      const rate = p.seen / p.seconds, left = (cfg.epochs - epoch) * stepsPerEpoch - (step + 1);
+      const rate = p.seen / p.seconds, left = session.totalSteps - (epoch * stepsPerEpoch + step + 1);
       options.onProgress?.({
         epoch,
-        epochs: cfg.epochs,
+        epochs: session.epochs,
         step: step + 1,
         stepsPerEpoch,
         imagesPerSecond: rate,
@@ -215,8 +218,14 @@ async function runEpoch(
 /** Closes a finished epoch: evaluation (off the clock) when due, its metrics, the checkpoint. */
 async function finishEpoch(session: TrainSession, state: TrainState, options: TrainOptions): Promise<void> {
   const { cfg, stepsPerEpoch } = session, p = state.partial;
+  const last = state.epoch === session.epochs - 1;
+  if (last) {
+    // The stages' end of run (the lookahead's last copy) is training work: on the clock.
+    const t0 = performance.now();
+    session.finishRun();
+    p.seconds += (performance.now() - t0) / 1000;
+  }
   state.trainSeconds += p.seconds;
-  const last = state.epoch === cfg.epochs - 1;
   const evalNow = last || (cfg.evalEvery > 0 && (state.epoch + 1) % cfg.evalEvery === 0);
   const e0 = performance.now();
   const data = session.data;
@@ -225,7 +234,7 @@ async function finishEpoch(session: TrainSession, state: TrainState, options: Tr
     : null;
   const m: EpochMetrics = {
     epoch: state.epoch + 1,
-    lr: session.lrAt((state.epoch + 1) * stepsPerEpoch - 1),
+    lr: session.lrAt(state.epoch * stepsPerEpoch + session.stepsIn(state.epoch) - 1),
     trainLoss: p.lossSum / p.seen,
     trainAcc: p.correct / p.seen,
     testAcc,

@@ -9,11 +9,14 @@ import type { TtaMode } from "./evaluate.ts";
 export interface TrainConfig {
   model: DavidNetConfig;
   augment: AugmentConfig;
+  /** Epochs; a fraction trains part of the last one (airbench: 9.9, i.e. ceil(9.9 x steps per epoch) steps). */
   epochs: number;
   batchSize: number;
-  /** Peak learning rate of the schedule (on the mean loss). */
+  /** Peak learning rate of the schedule (on the mean loss; per 1024 examples with `decoupled`). */
   lr: number;
   schedule: ScheduleName;
+  /** Learning rate at the start of the run as a fraction of the peak (piecewise; airbench 0.2, Page 0). */
+  lrStart: number;
   /** Fraction of the run at which the learning rate peaks. */
   lrPeak: number;
   /** Final learning rate as a fraction of the peak (piecewise). */
@@ -24,6 +27,12 @@ export interface TrainConfig {
   nesterov: boolean;
   /** L2 weight decay coefficient on the mean loss (the seed's 5e-4 x batch on the summed loss). */
   weightDecay: number;
+  /**
+   * lr and weight decay in airbench's decoupled form (Page part 5): lr per 1024 examples of the summed loss with
+   * the momentum's 1 + 1/(1 - momentum) divided out, weight decay per 1024 examples and independent of lr; see
+   * `sgdRates`.
+   */
+  decoupled: boolean;
   /** SGD parameter group of the BN biases: learning-rate multiplier (Page: 64 with frozen BN scales). */
   biasLrScale: number;
   /** SGD parameter group of the BN biases: weight-decay multiplier (Page: 1/64). */
@@ -33,7 +42,15 @@ export interface TrainConfig {
   emaEvery: number;
   /** Per-step momentum of the weight average; each update uses momentum^emaEvery (Page: 0.99). */
   emaMomentum: number;
-  /** Test-time augmentation: none, left-right flip, or flip and 2-pixel translations. */
+  /** Lookahead (airbench): every N steps the net is moved to an average of itself; 0: off. */
+  lookaheadEvery: number;
+  /** Per-step decay of the lookahead average; each update uses decay^N x (step / steps)^power. */
+  lookaheadDecay: number;
+  /** Power of the lookahead decay's warm-up (step / steps)^power (airbench: 3). */
+  lookaheadPower: number;
+  /** Epochs during which the 2x2 whitening's bias trains before it is frozen (airbench: 3). */
+  whitenBiasEpochs: number;
+  /** Test-time augmentation: none, left-right flip, flip and 2-pixel translations, or airbench's level 2. */
   tta: TtaMode;
   /** Train images used (the first N in the official order); 50000 is all. */
   trainSubset: number;
