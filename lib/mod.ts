@@ -7,6 +7,7 @@ export * from "./shards/mod.ts";
 export * from "./backend/mod.ts";
 export * from "./kernels/mod.ts";
 export * from "./io/mod.ts";
+export * from "./stats/mod.ts";
 export * from "./random/mod.ts";
 export * from "./report/mod.ts";
 export * from "./augment/mod.ts";

@@ -111,10 +111,10 @@ Deno.test("loadCheckpoint recovers a checkpoint whose save was killed between th
     const loaded = await loadCheckpoint(dir);
     assert.equal(loaded.state.epoch, 1);
     assert.deepEqual(loaded.metadata, { note: "epoch 1" });
-    assert.deepEqual(await loaded.momentum["dense/kernel"].data(), new Float32Array(6).fill(1));
+    assert.deepEqual(await loaded.optimizer["dense/kernel"].data(), new Float32Array(6).fill(1));
     assert.deepEqual(await names(tmp.path), ["checkpoint"]);
     loaded.model.dispose();
-    tf.dispose(Object.values(loaded.momentum));
+    tf.dispose(Object.values(loaded.optimizer));
   } finally {
     model.dispose();
     tf.dispose(Object.values(momentum));

@@ -125,7 +125,7 @@ Deno.test(`train survives ${KILLS} kill -9 at random moments, resuming each time
     }
     const ckpt = await loadCheckpoint(checkpointDir);
     ckpt.model.dispose();
-    tf.dispose(Object.values(ckpt.momentum));
+    tf.dispose(Object.values(ckpt.optimizer));
     const now = ckpt.state.epoch;
     assert.ok(now >= epoch, `${why}\nthe checkpoint went back from epoch ${epoch} to ${now}`);
     assert.ok(now >= reached - 1 && now <= reached, `${why}\nepoch ${reached} ended, checkpoint at ${now}`);

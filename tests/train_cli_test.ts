@@ -114,7 +114,7 @@ for (const backend of TEST_BACKENDS) {
     assert.deepEqual(done.kernels, { mode: "fast", conv: "auto" });
     assert.ok(done.compileSeconds > 0 && done.compileSeconds < done.wallSeconds, JSON.stringify(done));
     const csv = (await Deno.readTextFile(join(out, "metrics.csv"))).trim().split("\n");
-    assert.equal(csv[0], "epoch,lr,train_loss,train_acc,test_acc,epoch_seconds,total_seconds");
+    assert.equal(csv[0], "epoch,lr,train_loss,train_acc,test_acc,epoch_seconds,total_seconds,load1");
     assert.equal(csv.length, 4);
     const html = await Deno.readTextFile(join(out, "report.html"));
     assert.match(html, /Plotly\.newPlot\("fig2"/);

@@ -128,9 +128,9 @@ for (const [name, cfg] of [["smoke", TINY], ["smoke-tricks (whitening, EMA)", TI
       cut.model.dispose();
       const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
       assert.deepEqual([ckpt.state.epoch, ckpt.state.step], [0, 3]);
-      assert.equal(Object.keys(ckpt.momentum).some((k) => k.startsWith("ema/")), cfg.emaEvery > 0);
+      assert.equal(Object.keys(ckpt.optimizer).some((k) => k.startsWith("ema/")), cfg.emaEvery > 0);
       const resumed = await train(cfg, dev, { resume: ckpt });
-      tf.dispose(Object.values(ckpt.momentum));
+      tf.dispose(Object.values(ckpt.optimizer));
       assert.equal(resumed.result.status, "completed");
       assert.deepEqual(resumed.result.losses, full.result.losses);
       assert.deepEqual(
@@ -169,7 +169,7 @@ backendTest(
         const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
         assert.equal(ckpt.state.epoch, d.epoch);
         ckpt.model.dispose();
-        tf.dispose(Object.values(ckpt.momentum));
+        tf.dispose(Object.values(ckpt.optimizer));
       }
     } finally {
       dev.dispose();

@@ -11,6 +11,5 @@ export {
   type ArmRun,
   runAblation,
 } from "./run.ts";
-export { type Difference, difference, type MeanStd, meanStd } from "./stats.ts";
 export { ablationFigure, ablationHtml, type AblationRow, ablationRows, noiseVerdict } from "./report.ts";
 export { ablationSetupRows, parseAblation, readAblation, type SavedAblation } from "./read.ts";

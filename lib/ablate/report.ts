@@ -1,6 +1,6 @@
 import { barFigure, escapeHtml, type Figure, formatSeconds, reportHtml } from "../report/mod.ts";
 import type { Ablation } from "./run.ts";
-import type { MeanStd } from "./stats.ts";
+import { ALPHA, type MeanStd, welchVerdict } from "../stats/mod.ts";
 
 /** One printed row of an ablation: formatted mean ± std and the verdict against the base. */
 export interface AblationRow {
@@ -15,17 +15,25 @@ export interface AblationRow {
 const pct = (m: MeanStd) => `${(100 * m.mean).toFixed(2)} ± ${(100 * m.std).toFixed(2)}`;
 const secs = (m: MeanStd) => `${formatSeconds(m.mean)} ± ${formatSeconds(m.std)}`;
 
-/** The ablation as table rows: accuracy, difference from the base (± its standard error), time, time to 94%. */
+/**
+ * The ablation as table rows: accuracy, difference from the base with its 95% interval, Welch's p-value (the
+ * level Bonferroni-corrected for the number of arms compared), time, time to 94%.
+ */
 export function ablationRows(a: Ablation): AblationRow[] {
+  const comparisons = Math.max(1, a.arms.length - 1);
   return a.arms.map((arm) => ({
     arm: arm.name,
     "test acc (%)": pct(arm.accuracy),
     "vs base (points)": arm.vsBase
-      ? `${arm.vsBase.diff >= 0 ? "+" : ""}${(100 * arm.vsBase.diff).toFixed(2)} ± ${
-        (100 * arm.vsBase.se).toFixed(2)
-      }`
+      ? `${arm.vsBase.diff >= 0 ? "+" : ""}${(100 * arm.vsBase.diff).toFixed(2)} [${
+        arm.vsBase.ci95.map((x) => (100 * x).toFixed(2)).join(", ")
+      }]`
       : "",
-    verdict: arm.vsBase ? (arm.vsBase.exceedsNoise ? "exceeds 2 SE" : "within noise") : "",
+    verdict: arm.vsBase
+      ? welchVerdict(arm.vsBase, comparisons)
+      : arm === a.arms[0]
+      ? ""
+      : "one seed: no test",
     "train time": secs(arm.trainSeconds),
     "time to 94%": arm.timeTo94 ? `${secs(arm.timeTo94)} (${arm.reached}/${arm.runs.length})` : "not reached",
   }));
@@ -45,16 +53,23 @@ export function ablationFigure(a: Ablation, xTitle = "arm (base, or base with on
 }
 
 /**
- * One sentence on which arms differ from the base (the first arm) by more than two standard errors and which
- * are within the noise of this many seeds.
+ * One sentence on which arms differ from the base (the first arm) by Welch's test at level 0.05 / (arms
+ * compared) (Bonferroni) and which are within the noise of this many seeds, each with its p-value.
  */
 export function noiseVerdict(a: Ablation): string {
   const [base, ...others] = a.arms;
-  const within = others.filter((arm) => !arm.vsBase?.exceedsNoise).map((arm) => arm.name);
-  const beyond = others.filter((arm) => arm.vsBase?.exceedsNoise).map((arm) => arm.name);
-  const seeds = `${a.runsPerArm} seeds`;
-  if (beyond.length === 0) return `every difference from ${base.name} is within the noise of ${seeds}`;
-  const lead = `more than 2 standard errors from ${base.name} (${seeds}): ${beyond.join(", ")}`;
+  const level = ALPHA / Math.max(1, others.length), seeds = `${a.runsPerArm} seeds each`;
+  if (a.runsPerArm < 2) return `one seed per arm: no test of the differences from ${base.name}`;
+  const named = (arm: (typeof others)[number]) => `${arm.name} (p = ${arm.vsBase!.p.toPrecision(2)})`;
+  const beyond = others.filter((arm) => arm.vsBase!.p < level).map(named);
+  const within = others.filter((arm) => arm.vsBase!.p >= level).map(named);
+  const rule = `Welch's test, ${seeds}, level ${level.toPrecision(2)} for ${others.length} comparison${
+    others.length === 1 ? "" : "s"
+  }`;
+  if (beyond.length === 0) {
+    return `every difference from ${base.name} is within the noise (${rule}): ${within.join(", ")}`;
+  }
+  const lead = `differs from ${base.name} (${rule}): ${beyond.join(", ")}`;
   return within.length ? `${lead}; within the noise: ${within.join(", ")}` : lead;
 }
 
@@ -69,8 +84,9 @@ export function ablationHtml(a: Ablation, title: string, facts: Record<string, s
     `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`
   );
   const note =
-    `<p>${a.runsPerArm} seeds per arm (mean ± sample std). A difference "exceeds 2 SE" when it is larger ` +
-    `than twice its standard error; otherwise it is within the noise of this many seeds.</p>`;
+    `<p>${a.runsPerArm} seeds per arm (mean ± sample std). Each arm's difference from the base comes with its 95% ` +
+    `interval and Welch's two-sided p-value; with several arms the level is 0.05 / (arms compared) ` +
+    `(Bonferroni).</p>`;
   return reportHtml(title, [
     `<h2>Setup</h2><table>${factList.join("")}</table>`,
     `<h2>Results</h2>${note}<table><thead><tr>${head}</tr></thead><tbody>${body.join("")}</tbody></table>`,

@@ -1,7 +1,7 @@
 import { validateConfig } from "../config/mod.ts";
 import { type DeviceData, train, type TrainOptions, type TrainResult } from "../train/mod.ts";
 import type { Variant } from "./plan.ts";
-import { type Difference, difference, type MeanStd, meanStd } from "./stats.ts";
+import { type MeanStd, meanStd, type WelchTest, welchTest } from "../stats/mod.ts";
 
 /** One training run of an arm. */
 export interface ArmRun {
@@ -22,8 +22,8 @@ export interface ArmResult {
   timeTo94: MeanStd | null;
   /** Runs that reached 94%. */
   reached: number;
-  /** Accuracy difference from the base arm (null for the base). */
-  vsBase: Difference | null;
+  /** Welch's test of the accuracy difference from the base arm (null for the base, or with one seed). */
+  vsBase: WelchTest | null;
 }
 
 /** The outcome of {@link runAblation} (or its arms so far). */
@@ -58,7 +58,7 @@ export function armResult(name: string, toggle: string | null, runs: ArmRun[], b
     trainSeconds: meanStd(runs.map((r) => r.trainSeconds)),
     timeTo94: reached.length ? meanStd(reached) : null,
     reached: reached.length,
-    vsBase: base ? difference(base.accuracy, accuracy) : null,
+    vsBase: base && base.accuracy.n > 1 && accuracy.n > 1 ? welchTest(base.accuracy, accuracy) : null,
   };
 }
 

@@ -4,3 +4,4 @@
  */
 export { type AugmentConfig, DAVIDNET_AUGMENT, drawEpoch, type EpochDraws } from "./draws.ts";
 export { augmentBatch, type DeviceDraws, padReflect, uploadDraws } from "./device.ts";
+export { TTA_MODES, type TtaMode, ttaViews } from "./tta.ts";

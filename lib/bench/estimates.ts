@@ -42,7 +42,7 @@ export async function estimateWithQuicker(
     if (runFlops(p) >= run.flops) continue;
     const synthetic = syntheticData(p.batchSize, p.augment.pad);
     try {
-      const whitening = p.model.whiten ? await whiteningFor(p, synthetic) : undefined;
+      const whitening = await whiteningFor(p, synthetic);
       quicker.push({ preset, ...await estimateTraining(p, synthetic, 1, whitening) });
     } finally {
       synthetic.dispose();

@@ -31,3 +31,4 @@ export {
   timeRepeated,
 } from "./timing_story.ts";
 export { estimateWithQuicker, type PresetEstimate } from "./estimates.ts";
+export { type RecordedRun, type RecordedRuns, recordRuns } from "./runs.ts";

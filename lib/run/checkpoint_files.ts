@@ -5,19 +5,19 @@ import type { CheckpointSnapshot, TrainState } from "../train/mod.ts";
 import { loadModel, saveModel } from "./model_files.ts";
 
 /**
- * Writes a checkpoint folder atomically: the model (tfjs format), the optimizer's momentum buffers
- * (`optimizer.bin` + `optimizer.json`) and `state.json`.
+ * Writes a checkpoint folder atomically: the model (tfjs format), the optimizer state (momentum buffers and the
+ * stages' tensors: `optimizer.bin` + `optimizer.json`) and `state.json`.
  */
 export async function saveCheckpoint(
   dir: string,
   model: tf.LayersModel,
-  momentum: tf.NamedTensorMap,
+  optimizer: tf.NamedTensorMap,
   state: TrainState,
   metadata: Record<string, unknown>,
 ): Promise<void> {
   await replaceDirAtomic(dir, async (tmp) => {
     await saveModel(model, join(tmp, "model"), metadata);
-    const { data, specs } = await tf.io.encodeWeights(momentum);
+    const { data, specs } = await tf.io.encodeWeights(optimizer);
     await writeFileAtomic(join(tmp, "optimizer.bin"), new Uint8Array(data as ArrayBuffer));
     await writeJsonAtomic(join(tmp, "optimizer.json"), specs);
     await writeJsonAtomic(join(tmp, "state.json"), state);
@@ -26,7 +26,7 @@ export async function saveCheckpoint(
 
 /**
  * Reads a checkpoint written by {@link saveCheckpoint}, first repairing what a crash during a save left (see
- * `recoverDirAtomic`); the caller disposes the model and momentum tensors.
+ * `recoverDirAtomic`); the caller disposes the model and optimizer tensors.
  */
 export async function loadCheckpoint(dir: string): Promise<CheckpointSnapshot> {
   await recoverDirAtomic(dir);
@@ -38,15 +38,15 @@ export async function loadCheckpoint(dir: string): Promise<CheckpointSnapshot> {
   const { model, metadata } = await loadModel(join(dir, "model"));
   const specs = JSON.parse(await Deno.readTextFile(join(dir, "optimizer.json")));
   const bytes = await Deno.readFile(join(dir, "optimizer.bin"));
-  const momentum = tf.io.decodeWeights(
+  const optimizer = tf.io.decodeWeights(
     bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
     specs,
   );
   const state = JSON.parse(await Deno.readTextFile(join(dir, "state.json"))) as TrainState;
-  return { model, momentum, state, metadata };
+  return { model, optimizer, state, metadata };
 }
 
 /** The trainer's checkpoint hook that writes {@link saveCheckpoint} folders to `dir`. */
 export function checkpointTo(dir: string): (s: CheckpointSnapshot) => Promise<void> {
-  return (s) => saveCheckpoint(dir, s.model, s.momentum, s.state, s.metadata);
+  return (s) => saveCheckpoint(dir, s.model, s.optimizer, s.state, s.metadata);
 }

@@ -1,5 +1,5 @@
 import { tf } from "../backend/tf.ts";
-import { meanStd } from "../ablate/stats.ts";
+import { meanStd } from "../stats/mod.ts";
 import { scaleKernels } from "../model/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { TrainSession, whiteningFor } from "./session.ts";

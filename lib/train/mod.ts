@@ -3,10 +3,9 @@ export * from "./types.ts";
 export { countCorrect, smoothedCrossEntropy } from "./loss.ts";
 export { type NamedParam, NesterovSgd, type ParamGroup, type SgdSettings } from "./sgd.ts";
 export { denormalizeImages, type DeviceData, normalizeImages, toDevice } from "./device_data.ts";
-export { evaluate, predictLogits, TTA_MODES, type TtaMode } from "./evaluate.ts";
+export { evaluate, predictLogits } from "./evaluate.ts";
 export { TARGET_ACCURACY, train, type TrainOptions, warmUp } from "./trainer.ts";
 export { TrainSession, trainStep, whiteningFor, whiteningOf } from "./session.ts";
-export { DECOUPLED_EXAMPLES, scheduleOf, sgdRates } from "./rates.ts";
 export { type Stage, type StageContext, type StageFactory, STAGES, stagesFor } from "./stages/mod.ts";
 export { isBnBias, makeSgd, namedParams, paramGroups } from "./param_groups.ts";
 export {

@@ -1,6 +1,6 @@
 import type { tf } from "../backend/tf.ts";
 import { type NamedParam, NesterovSgd, type ParamGroup } from "./sgd.ts";
-import { sgdRates } from "./rates.ts";
+import { sgdRates } from "../config/mod.ts";
 import type { TrainConfig } from "./types.ts";
 
 /** Trainable parameters with stable names (the layer's weight name, unique within the model). */

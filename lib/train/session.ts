@@ -4,7 +4,7 @@ import { buildDavidNet, whiteningFiltersFor } from "../model/mod.ts";
 import type { Schedule } from "../schedule/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { countCorrect, smoothedCrossEntropy } from "./loss.ts";
-import { scheduleOf } from "./rates.ts";
+import { scheduleOf } from "../config/mod.ts";
 import { type Stage, stagesFor } from "./stages/mod.ts";
 import { makeSgd } from "./param_groups.ts";
 import type { NesterovSgd } from "./sgd.ts";

@@ -24,14 +24,16 @@ export interface TrainOptions {
   checkpoint?: (snapshot: CheckpointSnapshot) => Promise<void>;
   /** Stored with the checkpointed model (normalisation statistics, the config). */
   metadata?: Record<string, unknown>;
-  /** Continue from a loaded checkpoint instead of a fresh model (`momentum`: the whole optimizer state). */
-  resume?: { model: tf.LayersModel; momentum: tf.NamedTensorMap; state: TrainState };
+  /** Continue from a loaded checkpoint instead of a fresh model. */
+  resume?: CheckpointSnapshot;
   /** Called at every sync point. */
   onProgress?: (p: Progress) => void;
   /** Called after every epoch (after its evaluation). */
   onEpoch?: (m: EpochMetrics) => void;
   /** Polled after every step; true finishes the step, checkpoints and stops. */
   shouldStop?: () => boolean;
+  /** The machine's 1-minute load average, recorded with every epoch (the CLI passes `Deno.loadavg`). */
+  machineLoad?: () => number;
 }
 
 /** The test accuracy that counts as solved. */
@@ -100,7 +102,7 @@ async function trainWithKernels(cfg: TrainConfig, data: DeviceData, options: Tra
     : await whiteningFor(cfg, data);
   const whitenSeconds = (performance.now() - t0) / 1000;
   const compileSeconds = await warmUp(cfg, data, whitening);
-  const resume = options.resume && { model: options.resume.model, optimizer: options.resume.momentum };
+  const resume = options.resume && { model: options.resume.model, optimizer: options.resume.optimizer };
   const session = new TrainSession(cfg, data, { whitening, resume });
   const state: TrainState = structuredClone(options.resume?.state ?? freshState(whitenSeconds));
   let status: TrainStatus = "completed";
@@ -155,7 +157,7 @@ async function checkpoint(session: TrainSession, state: TrainState, options: Tra
   if (!options.checkpoint) return;
   await options.checkpoint({
     model: session.model,
-    momentum: session.optimizerState(),
+    optimizer: session.optimizerState(),
     state,
     metadata: options.metadata ?? {},
   });
@@ -241,6 +243,7 @@ async function finishEpoch(session: TrainSession, state: TrainState, options: Tr
     epochSeconds: p.seconds,
     totalSeconds: state.trainSeconds,
     evalSeconds: (performance.now() - e0) / 1000,
+    load1: options.machineLoad?.() ?? null,
   };
   state.metrics.push(m);
   state.epoch += 1;

@@ -8,7 +8,7 @@
 import { tf } from "../backend/tf.ts";
 import { type PresetName, PRESETS } from "../config/presets.ts";
 import { type ModelFiles, modelFromFiles, modelToFiles } from "../model/artifacts.ts";
-import { makeSchedule } from "../schedule/mod.ts";
+import { scheduleOf } from "../config/rates.ts";
 import { toDevice } from "../train/device_data.ts";
 import { train } from "../train/trainer.ts";
 import type { CheckpointSnapshot, TrainConfig, TrainResult, TrainState } from "../train/types.ts";
@@ -43,7 +43,7 @@ const PRESET_NAMES: PresetName[] = ["smoke", "smoke-tricks", "tricks", "davidnet
 
 let stopRequested = false;
 let data: { page: PageData; key: string } | undefined;
-let saved: { files: ModelFiles; momentum: tf.NamedTensorMap; state: TrainState } | undefined;
+let saved: { files: ModelFiles; optimizer: tf.NamedTensorMap; state: TrainState } | undefined;
 let model: tf.LayersModel | undefined;
 const charts = emptyCharts();
 
@@ -110,10 +110,10 @@ async function loadData(cfg: TrainConfig, testImages: number): Promise<PageData>
 
 async function keepSnapshot(s: CheckpointSnapshot): Promise<void> {
   const files = await modelToFiles(s.model, s.metadata);
-  const momentum: tf.NamedTensorMap = {};
-  for (const [k, t] of Object.entries(s.momentum)) momentum[k] = tf.clone(t);
-  if (saved) tf.dispose(Object.values(saved.momentum));
-  saved = { files, momentum, state: structuredClone(s.state) };
+  const optimizer: tf.NamedTensorMap = {};
+  for (const [k, t] of Object.entries(s.optimizer)) optimizer[k] = tf.clone(t);
+  if (saved) tf.dispose(Object.values(saved.optimizer));
+  saved = { files, optimizer, state: structuredClone(s.state) };
   charts.loss = { step: s.state.losses.map((_, i) => i + 1), loss: [...s.state.losses] };
 }
 
@@ -129,13 +129,14 @@ async function run(resume: boolean): Promise<void> {
   state.testImages = testImages;
   const device = toDevice(page, cfg.trainSubset, cfg.augment.pad);
   const stepsPerEpoch = Math.floor(cfg.trainSubset / cfg.batchSize);
-  const schedule = makeSchedule(
-    cfg.schedule,
-    { lr: cfg.lr, peak: cfg.lrPeak, end: cfg.lrEnd, endAt: cfg.lrEndAt },
-    cfg.epochs,
-  );
+  const schedule = scheduleOf(cfg);
   const resumeFrom = resume && saved
-    ? { model: (await modelFromFiles(saved.files)).model, momentum: saved.momentum, state: saved.state }
+    ? {
+      model: (await modelFromFiles(saved.files)).model,
+      optimizer: saved.optimizer,
+      metadata: {},
+      state: saved.state,
+    }
     : undefined;
   if (!resume) Object.assign(charts, emptyCharts());
   stopRequested = false;

@@ -1,9 +1,9 @@
 /** The shard folder training reads: `--data` is honoured or refused, never silently replaced by old shards. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ensureShards, loadTestData, loadTrainingData } from "../lib/shards/mod.ts";
-import { tempDir } from "./helpers.ts";
-import { writeTinyShards } from "./tiny_shards.ts";
+import { ensureShards, loadTestData, loadTrainingData } from "../../lib/shards/mod.ts";
+import { tempDir } from "../helpers.ts";
+import { writeTinyShards } from "../tiny_shards.ts";
 
 Deno.test("ensureShards uses shards made from the --data folder (or the layout folder inside it)", async () => {
   await using tmp = await tempDir();

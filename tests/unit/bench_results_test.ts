@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { benchResults, fullScaleEvidence } from "../lib/mod.ts";
-import { tempDir } from "./helpers.ts";
+import { benchResults, fullScaleEvidence } from "../../lib/mod.ts";
+import { tempDir } from "../helpers.ts";
 
 Deno.test("the notebooks' full-scale statement names GPU results, or says that none exists", async () => {
   await using tmp = await tempDir();

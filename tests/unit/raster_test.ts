@@ -7,7 +7,7 @@ import {
   lineFigure,
   rasterizeSvg,
   showFigure,
-} from "../lib/report/mod.ts";
+} from "../../lib/report/mod.ts";
 
 const dark = (pixels: Uint8Array) => {
   let n = 0;

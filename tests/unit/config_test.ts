@@ -1,13 +1,6 @@
 import assert from "node:assert/strict";
-import {
-  ablationRows,
-  ablationVariants,
-  type Difference,
-  difference,
-  type MeanStd,
-  meanStd,
-  noiseVerdict,
-} from "../lib/ablate/mod.ts";
+import { ablationRows, ablationVariants, noiseVerdict } from "../../lib/ablate/mod.ts";
+import { type MeanStd, meanStd, type WelchTest, welchTest } from "../../lib/stats/mod.ts";
 import {
   BAG_OF_TRICKS,
   CONFIG_SCHEMA,
@@ -22,10 +15,10 @@ import {
   trickIsOn,
   TRICKS,
   validateConfig,
-} from "../lib/config/mod.ts";
-import { accuracyFigure } from "../lib/report/mod.ts";
-import { summaryRows } from "../lib/run/mod.ts";
-import type { TrainConfig } from "../lib/train/mod.ts";
+} from "../../lib/config/mod.ts";
+import { accuracyFigure } from "../../lib/report/mod.ts";
+import { summaryRows } from "../../lib/run/mod.ts";
+import type { TrainConfig } from "../../lib/train/mod.ts";
 
 /** Every leaf path of a config object ("model.width", ...). */
 function leaves(o: object, prefix = ""): string[] {
@@ -103,21 +96,14 @@ Deno.test("the bag of tricks derives from the toggles, with mixed precision not 
   }
 });
 
-Deno.test("ablation: variants flip one trick each; statistics and the 2-SE verdict", () => {
+Deno.test("ablation: variants flip one trick each; rows and verdicts from Welch's test, Bonferroni over the arms", () => {
   const v = ablationVariants(SMOKE_TRICKS, ["ema", "cutout"]);
   assert.deepEqual(v.map((x) => x.name), ["base", "-ema", "+cutout"]);
   assert.equal(getPath(v[1].config, "emaEvery"), 0);
   assert.equal(getPath(v[2].config, "augment.cutout"), 8);
   assert.throws(() => ablationVariants(SMOKE, ["nope"]), /no trick 'nope'/);
-  const a = meanStd([0.5, 0.52, 0.54]);
-  assert.ok(Math.abs(a.mean - 0.52) < 1e-12 && Math.abs(a.std - 0.02) < 1e-12);
-  const b = meanStd([0.6, 0.62, 0.64]);
-  const d = difference(a, b);
-  assert.ok(Math.abs(d.diff - 0.1) < 1e-12);
-  assert.ok(Math.abs(d.se - Math.sqrt(2 * 0.0004 / 3)) < 1e-12);
-  assert.equal(d.exceedsNoise, true);
-  assert.equal(difference(a, meanStd([0.51, 0.53, 0.55])).exceedsNoise, false);
-  const arm = (name: string, accuracy: MeanStd, vsBase: Difference | null) => ({
+  const a = meanStd([0.5, 0.52, 0.54]), b = meanStd([0.6, 0.62, 0.64]), c = meanStd([0.51, 0.53, 0.55]);
+  const arm = (name: string, accuracy: MeanStd, vsBase: WelchTest | null) => ({
     name,
     toggle: null,
     runs: [],
@@ -127,21 +113,24 @@ Deno.test("ablation: variants flip one trick each; statistics and the 2-SE verdi
     reached: 0,
     vsBase,
   });
-  const ablation = { runsPerArm: 3, arms: [arm("base", a, null), arm("-ema", b, d)] };
+  const ablation = { runsPerArm: 3, arms: [arm("base", a, null), arm("-ema", b, welchTest(a, b))] };
   const rows = ablationRows(ablation);
   assert.equal(rows[1]["test acc (%)"], "62.00 ± 2.00");
-  assert.equal(rows[1]["vs base (points)"], "+10.00 ± 1.63");
-  assert.equal(rows[1].verdict, "exceeds 2 SE");
+  assert.match(rows[1]["vs base (points)"], /^\+10\.00 \[5\.47, 14\.53\]$/);
+  assert.match(rows[1].verdict, /^p = 0\.004 \(Welch.*: a difference$/);
   assert.equal(rows[0]["time to 94%"], "not reached");
-  assert.equal(noiseVerdict(ablation), "more than 2 standard errors from base (3 seeds): -ema");
-  const c = meanStd([0.51, 0.53, 0.55]);
-  ablation.arms.push(arm("+cutout", c, difference(a, c)));
   assert.equal(
     noiseVerdict(ablation),
-    "more than 2 standard errors from base (3 seeds): -ema; within the noise: +cutout",
+    "differs from base (Welch's test, 3 seeds each, level 0.050 for 1 comparison): -ema (p = 0.0036)",
+  );
+  ablation.arms.push(arm("+cutout", c, welchTest(a, c)));
+  assert.equal(
+    noiseVerdict(ablation),
+    "differs from base (Welch's test, 3 seeds each, level 0.025 for 2 comparisons): -ema (p = 0.0036); " +
+      "within the noise: +cutout (p = 0.57)",
   );
   ablation.arms.splice(1, 1);
-  assert.equal(noiseVerdict(ablation), "every difference from base is within the noise of 3 seeds");
+  assert.match(noiseVerdict(ablation), /^every difference from base is within the noise \(Welch's test/);
 });
 
 Deno.test("the run report: a formatted summary (units, rounding, 'not reached'), a labelled 94% line, whole epochs", () => {

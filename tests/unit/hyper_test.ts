@@ -14,7 +14,7 @@ import {
   simulateAngularStep,
   toSummedLoss,
   weightDecayForExponent,
-} from "../lib/config/mod.ts";
+} from "../../lib/config/mod.ts";
 
 const near = (got: number, want: number, rel = 1e-12) =>
   assert.ok(Math.abs(got - want) <= rel * Math.abs(want), `${got} vs ${want}`);

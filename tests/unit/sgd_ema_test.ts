@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { NesterovSgd } from "../lib/train/mod.ts";
-import { weightAverage } from "../lib/train/stages/weight_average.ts";
-import { stageContext } from "./stage_helpers.ts";
+import { initBackend, tf } from "../../lib/backend/mod.ts";
+import { NesterovSgd } from "../../lib/train/mod.ts";
+import { weightAverage } from "../../lib/train/stages/weight_average.ts";
+import { stageContext } from "../stage_helpers.ts";
 
-await initBackend("webgpu", { log: () => {} });
+await initBackend("cpu", { log: () => {} });
 
 const close = (got: ArrayLike<number>, want: number[], tol = 1e-6) =>
   want.forEach((x, i) =>

@@ -1,5 +1,5 @@
 import { makeSchedule, type Schedule } from "../schedule/mod.ts";
-import type { TrainConfig } from "./types.ts";
+import type { TrainConfig } from "./train_config.ts";
 
 /** Examples per unit of airbench's decoupled lr and weight decay (airbench94.py: "per 1024 examples"). */
 export const DECOUPLED_EXAMPLES = 1024;

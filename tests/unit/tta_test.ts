@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { predictLogits, TTA_MODES } from "../lib/train/mod.ts";
+import { initBackend, tf } from "../../lib/backend/mod.ts";
+import { predictLogits } from "../../lib/train/mod.ts";
+import { TTA_MODES } from "../../lib/augment/mod.ts";
 
-await initBackend("webgpu", { log: () => {} });
+await initBackend("cpu", { log: () => {} });
 
 const H = 5, W = 6;
 

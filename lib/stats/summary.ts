@@ -1,0 +1,15 @@
+/** Mean and sample standard deviation (n - 1) of a set of runs. */
+export interface MeanStd {
+  mean: number;
+  std: number;
+  n: number;
+}
+
+/** Mean and sample standard deviation of `xs` (std 0 for a single value). */
+export function meanStd(xs: readonly number[]): MeanStd {
+  const n = xs.length;
+  if (n === 0) throw new Error("meanStd of no values");
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const ss = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
+  return { mean, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n };
+}
