@@ -28,6 +28,7 @@ Deno.test("there are the teaching notebooks, in order", () => {
     "09-architecture-search.ipynb",
     "10-hyperparameters.ipynb",
     "11-where-the-time-goes.ipynb",
+    "12-after-page.ipynb",
   ]);
 });
 

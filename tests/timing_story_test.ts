@@ -16,13 +16,8 @@ import {
   throughputByBatch,
   timeRepeated,
 } from "../lib/bench/mod.ts";
-import {
-  BASELINE,
-  PAGE_EARLY_TIMINGS,
-  PAGE_TRICK_TIMINGS,
-  pageTimingRows,
-  TOGGLES,
-} from "../lib/config/mod.ts";
+import { BASELINE, TOGGLES } from "../lib/config/mod.ts";
+import { PAGE_EARLY_TIMINGS, PAGE_TRICK_TIMINGS, pageTimingRows } from "../lib/notebook/mod.ts";
 import type { TrainConfig } from "../lib/train/mod.ts";
 import { cifar10 } from "./helpers.ts";
 

@@ -1,6 +1,7 @@
 /**
  * Ablations: train a base config and the base with each trick flipped, several seeds each, and say which
  * differences exceed the noise (`deno task ablate`).
+ * Row 6 of lib/'s layout (README, Layout): imports config, report, stats, train.
  */
 export { ablationVariants, type Variant } from "./plan.ts";
 export {

@@ -3,6 +3,7 @@
  * setup` builds the addon (lib/setup); this module only finds and loads it, and never downloads anything.
  */
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import util from "node:util";
 import { tf } from "./tf.ts";
 
@@ -12,8 +13,11 @@ export const NATIVE_PACKAGE = "@tensorflow/tfjs-node";
 /** The N-API version of the addon that tfjs-node 4.22's loader (node-pre-gyp) picks on Node 20 and Deno 2.9. */
 export const NATIVE_NAPI_VERSION = 8;
 
+/** The project's root folder (where deno.json and node_modules are), wherever the process runs from. */
+export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
 /** Where the package and its addon live in the project's `node_modules` (deno.json: `nodeModulesDir: auto`). */
-export function nativePaths(root = Deno.cwd()): { packageDir: string; binding: string } {
+export function nativePaths(root = PROJECT_ROOT): { packageDir: string; binding: string } {
   const packageDir = join(root, "node_modules", NATIVE_PACKAGE);
   return {
     packageDir,
@@ -22,7 +26,7 @@ export function nativePaths(root = Deno.cwd()): { packageDir: string; binding: s
 }
 
 /** True when the addon has been built or installed (`deno task setup`). */
-export async function nativeAvailable(root = Deno.cwd()): Promise<boolean> {
+export async function nativeAvailable(root = PROJECT_ROOT): Promise<boolean> {
   try {
     return (await Deno.stat(nativePaths(root).binding)).isFile;
   } catch {

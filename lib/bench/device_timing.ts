@@ -4,6 +4,14 @@ import { syncDevice } from "../kernels/mod.ts";
 /** How a time was taken: GPU timestamp queries around each program, or the wall clock around a synchronised run. */
 export type TimingMethod = "timestamp" | "wall";
 
+/**
+ * Waits until the backend has finished the work queued so far: the WebGPU queue; the native and cpu backends run
+ * each op to completion before returning, so there is nothing to wait for.
+ */
+export async function settleDevice(): Promise<void> {
+  if (tf.getBackend() === "webgpu") await syncDevice();
+}
+
 /** True when the webgpu device can time programs with timestamp queries. */
 export function hasTimestamps(): boolean {
   const b = tf.backend() as unknown as { device?: GPUDevice };
@@ -23,10 +31,10 @@ export async function timeOnDevice(
     const t = await tf.time(f);
     if (typeof t.kernelMs === "number") return { ms: t.kernelMs, method: "timestamp" };
   }
-  await syncDevice();
+  await settleDevice();
   const t0 = performance.now();
   f();
-  await syncDevice();
+  await settleDevice();
   return { ms: performance.now() - t0, method: "wall" };
 }
 
@@ -37,7 +45,7 @@ export async function medianTime(
   wallOnly = false,
 ): Promise<{ ms: number; method: TimingMethod }> {
   f();
-  await syncDevice();
+  await settleDevice();
   const times: { ms: number; method: TimingMethod }[] = [];
   for (let i = 0; i < reps; i++) times.push(await timeOnDevice(f, wallOnly));
   times.sort((a, b) => a.ms - b.ms);

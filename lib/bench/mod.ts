@@ -1,4 +1,7 @@
-/** Measurements behind `deno task bench`: device timing, dispatch counts, kernels stock vs fast, training steps. */
+/**
+ * Measurements behind `deno task bench`: device timing, dispatch counts, kernels stock vs fast, training steps.
+ * Row 7 of lib/'s layout (README, Layout): imports augment, backend, config, data, kernels, model, random, report, run, stats, train, web.
+ */
 export {
   countDispatches,
   hasTimestamps,
@@ -31,4 +34,10 @@ export {
   timeRepeated,
 } from "./timing_story.ts";
 export { estimateWithQuicker, type PresetEstimate } from "./estimates.ts";
-export { type RecordedRun, type RecordedRuns, recordRuns } from "./runs.ts";
+export {
+  latestRecordedRuns,
+  type RecordedRun,
+  type RecordedRuns,
+  recordRuns,
+  type SavedRuns,
+} from "./runs.ts";

@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { buildDavidNet, whiteningPlaceholder } from "../model/mod.ts";
 import { readRunConfig, readRunHistory, type RunSummary } from "../run/mod.ts";
 import { type MeanStd, meanStd } from "../stats/mod.ts";
 import { type EpochMetrics, stepsOfRun, trainingFlops } from "../train/mod.ts";
+import { BENCH_RESULTS_DIR } from "./results.ts";
 
 /** One finished run folder as the bench records it. */
 export interface RecordedRun {
@@ -66,4 +68,32 @@ export async function recordRuns(dirs: string[]): Promise<RecordedRuns> {
     timeTo94: reached.length ? meanStd(reached) : null,
     reached94: reached.length,
   };
+}
+
+/** A `deno task bench --only runs` result as committed: the recorded runs plus where and how they were recorded. */
+export interface SavedRuns extends RecordedRuns {
+  file: string;
+  date: string;
+  command: string;
+  machine: { cpu: string; cores: number; memoryGiB: number };
+}
+
+/**
+ * The newest `<date>-runs-<preset>-*.json` in `dir` (bench/results), or null when no run of `preset` has been
+ * recorded there; throws, naming the file, when one is malformed.
+ */
+export async function latestRecordedRuns(preset: string, dir = BENCH_RESULTS_DIR): Promise<SavedRuns | null> {
+  const names: string[] = [];
+  for await (const e of Deno.readDir(dir)) {
+    if (e.isFile && new RegExp(`^\\d{4}-\\d{2}-\\d{2}-runs-${preset}-.*\\.json$`).test(e.name)) {
+      names.push(e.name);
+    }
+  }
+  const file = names.sort().at(-1);
+  if (!file) return null;
+  const d = JSON.parse(await Deno.readTextFile(join(dir, file)));
+  if (!Array.isArray(d.runs) || !d.runs.length || !d.accuracy || !d.machine) {
+    throw new Error(`${file}: not a bench --only runs result (runs, accuracy and machine are required)`);
+  }
+  return { ...d, file } as SavedRuns;
 }

@@ -1,8 +1,8 @@
 import { tf } from "../backend/mod.ts";
-import { type KernelMode, kernelMode, syncDevice, useKernels } from "../kernels/mod.ts";
+import { type KernelMode, kernelMode, useKernels } from "../kernels/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { type DeviceData, type TrainConfig, TrainSession, whiteningFor } from "../train/mod.ts";
-import { countDispatches } from "./device_timing.ts";
+import { countDispatches, settleDevice } from "./device_timing.ts";
 
 /** One kernel's share of a profiled training step. */
 export interface KernelShare {
@@ -35,11 +35,6 @@ export function syntheticData(n: number, pad: number, seed = 0): DeviceData {
   const trainY = tf.tensor1d(Int32Array.from({ length: n }, () => rng.int(10)), "int32");
   const testX = tf.zeros([1, 32, 32, 3]) as tf.Tensor4D, testY = tf.zeros([1], "int32") as tf.Tensor1D;
   return { trainX, trainY, testX, testY, dispose: () => tf.dispose([trainX, trainY, testX, testY]) };
-}
-
-/** Waits until the backend has finished its queued work: the WebGPU queue; other backends run ops synchronously. */
-async function settle(): Promise<void> {
-  if (tf.getBackend() === "webgpu") await syncDevice();
 }
 
 /** Profiles one training step and sums kernel times by kernel name, largest first. */
@@ -80,7 +75,7 @@ export async function measureStep(
       const out = step();
       await out[0].data();
       tf.dispose(out);
-      await settle();
+      await settleDevice();
     };
     await run();
     const times: number[] = [];

@@ -6,8 +6,8 @@
 import type { AugmentConfig, EpochDraws } from "../augment/mod.ts";
 import { augmentBatch, drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { tf } from "../backend/mod.ts";
+import { settleDevice } from "./device_timing.ts";
 import type { ChannelStats, Split } from "../data/mod.ts";
-import { syncDevice } from "../kernels/mod.ts";
 import type { Series } from "../report/mod.ts";
 import {
   type DeviceData,
@@ -63,13 +63,13 @@ export function spreadSeries(
  */
 export async function timeRepeated(f: () => unknown | Promise<unknown>, reps: number): Promise<Spread> {
   await f();
-  await syncDevice();
+  await settleDevice();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) {
-    await syncDevice();
+    await settleDevice();
     const t0 = performance.now();
     await f();
-    await syncDevice();
+    await settleDevice();
     times.push((performance.now() - t0) / 1000);
   }
   return spread(times);
@@ -129,7 +129,7 @@ export async function profileSteps(
   try {
     const step = () => session.step(1, 1e-3); // step 1: not a weight-average update
     tf.dispose(step());
-    await syncDevice();
+    await settleDevice();
     const runs: KernelShare[][] = [];
     for (let i = 0; i < reps; i++) runs.push(await profileStep(step));
     // tf.profile also lists op scopes ("fusedConv2d__op", "unnamed scope") with no time of their own.
@@ -226,7 +226,7 @@ export async function drawCost(
     let epoch = 0;
     const seconds = await timeRepeated(async () => {
       const t = drawAndUpload(n, batch, cfg, 0, epoch++, how, padded);
-      await syncDevice();
+      await settleDevice();
       tf.dispose(t);
     }, reps);
     out.push({ granularity: how, seconds });
@@ -249,13 +249,13 @@ export async function preprocessCost(
 ): Promise<{ once: Spread; perStepEpoch: Spread }> {
   const once = await timeRepeated(async () => {
     const x = normalizeImages(split, stats, 0, n, pad);
-    await syncDevice();
+    await settleDevice();
     x.dispose();
   }, reps);
   const perStepEpoch = await timeRepeated(async () => {
     for (let s = 0; s + batch <= n; s += batch) {
       const x = normalizeImages(split, stats, s, batch, pad);
-      await syncDevice();
+      await settleDevice();
       x.dispose();
     }
   }, reps);
@@ -316,7 +316,7 @@ export async function augmentCost(
     for (let s = 0; s + batch <= n; s += batch) {
       tf.tidy(() => augmentBatch(data.trainX, d, s, batch, cfg)).dispose();
     }
-    await syncDevice();
+    await settleDevice();
     tf.dispose([d.order, d.boxes, d.cut]);
   }, reps);
   const host = await timeRepeated(async () => {
@@ -324,7 +324,7 @@ export async function augmentCost(
     for (let s = 0; s + batch <= n; s += batch) {
       tf.tensor4d(augmentOnHost(hostPadded, side, d, s, batch, cfg), [batch, 32, 32, 3]).dispose();
     }
-    await syncDevice();
+    await settleDevice();
   }, reps);
   return { device, host };
 }

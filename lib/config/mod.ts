@@ -1,10 +1,12 @@
 /**
  * The one config schema: every hyperparameter spelled once (flag, path, type, range, help, source), Page's
  * presets as typed data, and the bag of tricks as toggles over the schema.
+ * Row 3 of lib/'s layout (README, Layout): imports augment, kernels, model, random, schedule.
  */
 export { CONFIG_SCHEMA, getPath, type Param, param, type ParamValue, setPath } from "./schema.ts";
 export { ConfigError, configFrom, validateConfig } from "./validate.ts";
 export { DECOUPLED_EXAMPLES, scheduleOf, sgdRates } from "./rates.ts";
+export { type ConfigDifference, configDifferences } from "./diff.ts";
 export type { TrainConfig } from "./train_config.ts";
 export {
   AIRBENCH94,
@@ -17,6 +19,7 @@ export {
   TRICKS,
 } from "./presets.ts";
 export {
+  AIRBENCH_TRICK_SPECS,
   BAG_OF_TRICKS,
   flipTrick,
   TOGGLES,
@@ -27,13 +30,6 @@ export {
   type TrickSpec,
   trickSpec,
 } from "./tricks.ts";
-export {
-  PAGE_EARLY_TIMINGS,
-  PAGE_PIPELINE_SECONDS,
-  PAGE_TRICK_TIMINGS,
-  type PageTiming,
-  pageTimingRows,
-} from "./page_results.ts";
 export {
   type AngularSimOptions,
   crossReplicaWeightDecay,

@@ -5,6 +5,11 @@ export interface TrickSetting {
   flag: string;
   off: ParamValue;
   on: ParamValue;
+  /**
+   * For the first setting: the trick is on when the value is not `off` (the default: ghost batch 16 counts as on)
+   * or only when it `equal`s `on` (GELU is not on in a CELU net).
+   */
+  onWhen?: "not-off" | "equal";
 }
 
 /** One trick of Page's bag: a toggle name, what it sets, where it comes from and what he measured. */
@@ -82,20 +87,70 @@ export const TRICK_SPECS: readonly TrickSpec[] = [
   },
 ];
 
+/**
+ * airbench94's pieces beyond Page's bag (KellerJordan/cifar10-airbench legacy/airbench94.py; the paper, arXiv
+ * 2404.00498, describes them but airbench publishes no per-piece timing for airbench94), as toggles too. The
+ * decoupled hyperparameters are no toggle: they change what `--lr` and `--weight-decay` mean.
+ */
+export const AIRBENCH_TRICK_SPECS: readonly TrickSpec[] = [
+  {
+    toggle: "gelu",
+    trick: "GELU activation",
+    settings: [{ flag: "activation", off: "relu", on: "gelu", onWhen: "equal" }],
+    source: "airbench94.py lines 198, 221: nn.GELU()",
+  },
+  {
+    toggle: "dirac-init",
+    trick: "Dirac (partial identity) initialisation of the convs",
+    settings: [{ flag: "dirac-init", off: false, on: true }],
+    source: "airbench94.py lines 183-188: dirac_(w[:w.size(1)])",
+  },
+  {
+    toggle: "whiten-2x2",
+    trick: "2x2 patch whitening with negated filters, its bias trained for 3 epochs",
+    settings: [
+      { flag: "whiten", off: "none", on: "2x2", onWhen: "equal" },
+      { flag: "whiten-bias-epochs", off: 0, on: 3 },
+    ],
+    source: "airbench94.py lines 47, 239-258, 410",
+  },
+  {
+    toggle: "lookahead",
+    trick: "Lookahead average (every 5 steps, copied back into the net)",
+    settings: [{ flag: "lookahead-every", off: 0, on: 5 }],
+    source: "airbench94.py lines 264-273, 381, 434-439",
+  },
+  {
+    toggle: "alternate-flip",
+    trick: "Alternating flip (each image flipped the other way every other epoch)",
+    settings: [{ flag: "alternate-flip", off: false, on: true }],
+    source: "airbench94.py lines 124-150; the paper: better than random flipping wherever flipping helps",
+  },
+  {
+    toggle: "multi-crop-tta",
+    trick: "Mirror + 1-pixel translation TTA (level 2)",
+    settings: [{ flag: "tta", off: "flip", on: "airbench", onWhen: "equal" }],
+    source: "airbench94.py lines 61, 288-318",
+  },
+];
+
+/** Every toggle's trick: Page's bag, then airbench's pieces. */
+const ALL_TRICKS: readonly TrickSpec[] = [...TRICK_SPECS, ...AIRBENCH_TRICK_SPECS];
+
 /** The toggle names. */
-export const TOGGLES = TRICK_SPECS.map((t) => t.toggle);
+export const TOGGLES = ALL_TRICKS.map((t) => t.toggle);
 
 /** The trick of toggle `name`; throws naming the known toggles when there is none. */
 export function trickSpec(name: string): TrickSpec {
-  const t = TRICK_SPECS.find((s) => s.toggle === name);
+  const t = ALL_TRICKS.find((s) => s.toggle === name);
   if (!t) throw new Error(`no trick '${name}'; toggles: ${TOGGLES.join(", ")}`);
   return t;
 }
 
-/** True when `config` has trick `name` on (its first setting has the "on" value). */
+/** True when `config` has trick `name` on (its first setting is not off, or equals on: see `onWhen`). */
 export function trickIsOn(config: object, name: string): boolean {
-  const s = trickSpec(name).settings[0];
-  return getPath(config, param(s.flag).path) !== s.off;
+  const s = trickSpec(name).settings[0], value = getPath(config, param(s.flag).path);
+  return s.onWhen === "equal" ? value === s.on : value !== s.off;
 }
 
 /** `config` with trick `name` switched to the other state: every setting to its off or on value. */

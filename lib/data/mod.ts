@@ -1,4 +1,7 @@
-/** CIFAR-10: resolving, decoding, verifying and caching the data set, and its training statistics. */
+/**
+ * CIFAR-10: resolving, decoding, verifying and caching the data set, and its training statistics.
+ * Row 1 of lib/'s layout (README, Layout): imports io.
+ */
 export * from "./types.ts";
 export { type DecodedPng, decodePng } from "./png.ts";
 export { isNpmPackageDir, NPM_PACKAGE, readNpmPackage } from "./npm_package.ts";

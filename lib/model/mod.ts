@@ -3,6 +3,7 @@
  * of Page's part 8 (moved pool, ghost batch norm, frozen BN scale, 3x3 input whitening) and of airbench (GELU,
  * Dirac init, 2x2 whitening with a trained bias), custom layers, parameter count and layer table, saving and
  * loading, and analyses.
+ * Row 2 of lib/'s layout (README, Layout): imports backend, io, kernels, random.
  */
 export {
   activationLayerName,

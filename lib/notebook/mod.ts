@@ -1,6 +1,7 @@
 /**
  * What the teaching notebooks share: the scale they run at. `ci` keeps each notebook to a few minutes on a
  * 2-core machine without a GPU; `gpu` runs the real sizes.
+ * Row 8 of lib/'s layout (README, Layout): imports io.
  */
 
 /** Notebook scales. */
@@ -31,3 +32,11 @@ export {
   typeCheckNotebooks,
 } from "./run.ts";
 export { type NotebookCell, type NotebookOutput, notebookOutputProblems } from "./check.ts";
+export {
+  PAGE_EARLY_TIMINGS,
+  PAGE_PIPELINE_SECONDS,
+  PAGE_TRICK_TIMINGS,
+  type PageTiming,
+  pageTimingRows,
+} from "./page_results.ts";
+export { AFTER_PAGE_NOTES, type AfterPageNote, afterPageNote } from "./after_page.ts";

@@ -1,6 +1,7 @@
 /**
  * Seeded pseudo-random numbers. Every random draw in davidnet goes through a {@link Rng} built from an explicit
  * seed, so the same seed on the same backend gives the same run.
+ * Row 0 of lib/'s layout (README, Layout): imports no other folder of lib/.
  */
 
 /** A small, fast, seedable generator (sfc32) with the draws davidnet needs. */

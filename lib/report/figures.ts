@@ -93,14 +93,17 @@ const errorBars = (
   s: Series,
 ) => (s.error ? { error_y: { type: "data", array: s.error, visible: true } } : {});
 
-/** Lines (or lines with markers) of several series, optionally on a log x-axis. */
+/** Lines (or lines with markers) of several series, optionally on a log x-axis or with whole-number x ticks. */
 export function lineFigure(
   title: string,
   xTitle: string,
   yTitle: string,
   series: Series[],
-  options: { logX?: boolean; markers?: boolean } = {},
+  options: { logX?: boolean; markers?: boolean; wholeX?: boolean } = {},
 ): Figure {
+  const xs = series.flatMap((s) => s.x.filter((x): x is number => typeof x === "number"));
+  const span = xs.length ? Math.max(...xs) - Math.min(...xs) : 0;
+  const whole = options.wholeX ? { tick0: Math.min(...xs), dtick: Math.max(1, Math.ceil(span / 12)) } : {};
   return {
     data: series.map((s) => ({
       type: "scatter",
@@ -112,7 +115,7 @@ export function lineFigure(
     })),
     layout: {
       title: { text: title },
-      xaxis: { title: { text: xTitle }, ...(options.logX ? { type: "log" } : {}) },
+      xaxis: { title: { text: xTitle }, ...(options.logX ? { type: "log" } : {}), ...whole },
       yaxis: { title: { text: yTitle } },
     },
   };

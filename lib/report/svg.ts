@@ -25,6 +25,15 @@ function ticks(lo: number, hi: number, log: boolean): number[] {
   return out;
 }
 
+/** Ticks at tick0 + k x dtick within [lo, hi] (plotly's `tick0`/`dtick`, e.g. whole epochs). */
+function fixedTicks(lo: number, hi: number, tick0: number, dtick: number): number[] {
+  const out = [];
+  for (let v = tick0 + Math.ceil((lo - tick0) / dtick - 1e-9) * dtick; v <= hi + 1e-9; v += dtick) {
+    out.push(v);
+  }
+  return out;
+}
+
 /** The label of a log-axis tick at exponent `e`: 0.002, 0.01, 5, 100; 1e-6 beyond four decades from 1. */
 function logLabel(e: number): string {
   const v = Number((10 ** e).toPrecision(2));
@@ -48,7 +57,7 @@ const errors = (t: Record<string, unknown>): number[] =>
  * untrusted notebooks, HTML exports).
  */
 export function figureSvg(fig: Figure): string {
-  const xaxis = fig.layout.xaxis as { type?: string } | undefined;
+  const xaxis = fig.layout.xaxis as { type?: string; tick0?: number; dtick?: number } | undefined;
   const yaxis = fig.layout.yaxis as { range?: number[] } | undefined;
   const logX = xaxis?.type === "log";
   // Category axes (string x values) place the categories at 0, 1, 2, ...
@@ -107,7 +116,8 @@ export function figureSvg(fig: Figure): string {
       );
     });
   } else if (!bars) {
-    for (const v of ticks(x0, x1, logX)) {
+    const fixed = !logX && xaxis?.dtick ? fixedTicks(x0, x1, xaxis.tick0 ?? 0, xaxis.dtick) : null;
+    for (const v of fixed ?? ticks(x0, x1, logX)) {
       const label = logX ? logLabel(v) : String(Number(v.toPrecision(4)));
       parts.push(`<text x="${px(v)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${label}</text>`);
     }

@@ -1,6 +1,7 @@
 /**
  * The run folder of `deno task train --out DIR`: `config.json`, `summary.json`, `history.json`, `metrics.csv`,
  * `report.html`, `model/` and `checkpoint/`; their writers and readers, for the CLI, the notebooks and pages.
+ * Row 6 of lib/'s layout (README, Layout): imports backend, data, io, model, report, train.
  */
 export { RUN_FILES, type RunConfig, type RunHistory } from "./files.ts";
 export { type RunSummary, summarize, summaryRows } from "./summary.ts";

@@ -1,6 +1,7 @@
 /**
  * Learning-rate schedules as plain functions of training progress measured in epochs (fractional: epoch 2.5 is
  * half way through the third epoch), so the value at any step is `schedule(step / stepsPerEpoch)`.
+ * Row 0 of lib/'s layout (README, Layout): imports no other folder of lib/.
  */
 
 /** A learning rate as a function of progress in epochs. */

@@ -1,13 +1,9 @@
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { NATIVE_PACKAGE, nativeAvailable, nativePaths } from "../backend/native.ts";
+import { NATIVE_PACKAGE, nativeAvailable, nativePaths, PROJECT_ROOT } from "../backend/native.ts";
 import { exists, replaceDirAtomic } from "../io/mod.ts";
 import { buildBinding } from "./binding.ts";
 import { run } from "./process.ts";
 import { downloadWheel, extractWheel, TENSORFLOW_WHEEL } from "./wheel.ts";
-
-/** The project's root folder (where deno.json and node_modules are). */
-export const PROJECT_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** Where the setup keeps the extracted TensorFlow C library (a cache: `data/` holds caches only). */
 export const NATIVE_CACHE = join(PROJECT_ROOT, "data", "native");

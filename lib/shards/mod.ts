@@ -1,6 +1,7 @@
 /**
  * TFRecord shards of `tf.train.Example`s: CRC32C, framing, the protobuf payload, writing and verified reading;
  * and the shard folder training reads, made on first use.
+ * Row 2 of lib/'s layout (README, Layout): imports data, io.
  */
 export { crc32c, maskCrc, maskedCrc32c } from "./crc32c.ts";
 export { decodeExample, encodeExample, type ImageExample } from "./example.ts";

@@ -1,4 +1,7 @@
-/** Training DavidNet: data on the device, loss, SGD, the loop, evaluation with TTA, checkpoints. */
+/**
+ * Training DavidNet: data on the device, loss, SGD, the loop, evaluation with TTA, checkpoints.
+ * Row 4 of lib/'s layout (README, Layout): imports augment, backend, config, data, kernels, model, schedule, stats.
+ */
 export * from "./types.ts";
 export { countCorrect, smoothedCrossEntropy } from "./loss.ts";
 export { type NamedParam, NesterovSgd, type ParamGroup, type SgdSettings } from "./sgd.ts";

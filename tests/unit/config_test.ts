@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ablationRows, ablationVariants, noiseVerdict } from "../../lib/ablate/mod.ts";
 import { type MeanStd, meanStd, type WelchTest, welchTest } from "../../lib/stats/mod.ts";
 import {
+  AIRBENCH94,
   BAG_OF_TRICKS,
   CONFIG_SCHEMA,
   ConfigError,
@@ -12,6 +13,7 @@ import {
   SMOKE,
   SMOKE_TRICKS,
   TOGGLES,
+  TRICK_SPECS,
   trickIsOn,
   TRICKS,
   validateConfig,
@@ -81,11 +83,24 @@ Deno.test("a toggle flips every setting of its trick, and back", () => {
   );
   assert.deepEqual(flipTrick(off, "frozen-bn-scale"), TRICKS);
   assert.equal(TRICKS.model.freezeBnScale, true, "flipping copies; the preset is untouched");
-  for (const t of TOGGLES) assert.notEqual(trickIsOn(TRICKS, t), trickIsOn(flipTrick(TRICKS, t), t), t);
+  for (const base of [TRICKS, AIRBENCH94]) {
+    for (const t of TOGGLES) assert.notEqual(trickIsOn(base, t), trickIsOn(flipTrick(base, t), t), t);
+  }
+});
+
+Deno.test("airbench94's pieces are toggles: on in its preset, off in Page's; GELU is not on in a CELU net", () => {
+  for (const t of ["gelu", "dirac-init", "whiten-2x2", "lookahead", "alternate-flip", "multi-crop-tta"]) {
+    assert.ok(trickIsOn(AIRBENCH94, t), `${t} on in airbench94`);
+    assert.ok(!trickIsOn(TRICKS, t), `${t} off in tricks`);
+  }
+  const off = flipTrick(AIRBENCH94, "whiten-2x2");
+  assert.deepEqual([off.model.whiten, off.whitenBiasEpochs], ["none", 0]);
+  assert.equal(flipTrick(TRICKS, "gelu").model.activation, "gelu");
+  assert.throws(() => flipTrick(TRICKS, "nope"), /no trick 'nope'; toggles: .*lookahead/);
 });
 
 Deno.test("the bag of tricks derives from the toggles, with mixed precision not available", () => {
-  assert.equal(BAG_OF_TRICKS.filter((t) => t.available).length, TOGGLES.length);
+  assert.equal(BAG_OF_TRICKS.filter((t) => t.available).length, TRICK_SPECS.length);
   const ghost = BAG_OF_TRICKS.find((t) => t.trick.startsWith("Ghost"))!;
   assert.equal(ghost.how, "--ghost-batch 32");
   assert.match(BAG_OF_TRICKS.at(-1)!.how, /float16/);

@@ -57,6 +57,29 @@ Deno.test("every folder of lib/ has a level, and imports only folders of lower l
   assert.deepEqual(bad, [], `imports against the order:\n${bad.join("\n")}`);
 });
 
+Deno.test("each folder's mod.ts states its row and the folders it imports, as they are", async () => {
+  for (const [row, folders] of LEVELS.entries()) {
+    for (const folder of folders) {
+      const dir = join(LIB, folder);
+      const mod = await Deno.readTextFile(join(dir, "mod.ts")).catch(() => null);
+      if (mod === null) continue; // a planned folder that does not exist (yet)
+      const said = /Row (\d+) of lib\/'s layout \(README, Layout\): imports ([^.]+)\./.exec(
+        mod.replace(/\n \* /g, " "),
+      );
+      assert.ok(said, `lib/${folder}/mod.ts does not state its row and imports`);
+      assert.equal(Number(said[1]), row, `lib/${folder}/mod.ts states row ${said[1]}`);
+      const stated = said[2] === "no other folder of lib/" ? [] : said[2].split(", ");
+      const actual = new Set<string>();
+      for (const file of await tsFiles(dir)) {
+        for (const to of importedFolders(await Deno.readTextFile(file), file)) {
+          if (to !== folder) actual.add(to);
+        }
+      }
+      assert.deepEqual(stated, [...actual].sort(), `lib/${folder}/mod.ts: stated vs actual imports`);
+    }
+  }
+});
+
 Deno.test("the layout check sees static, type and dynamic imports, and an upward one is against the order", () => {
   const file = join(LIB, "config", "example.ts");
   const text = 'import type { T } from "../train/types.ts";\nimport { x } from "./schema.ts";\n' +

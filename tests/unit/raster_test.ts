@@ -63,3 +63,24 @@ Deno.test("static figures: 1-2-5 ticks on a short log axis, whole legend names, 
   const cats = figureSvg(lineFigure("t", "layer", "pixels", [{ name: "rf", x: ["a", "b"], y: [1, 2] }]));
   assert.match(cats, />layer<\/text>/);
 });
+
+Deno.test("whole-number x ticks: epochs 1, 2, 3 and no 1.5 (lineFigure wholeX, accuracyFigure)", () => {
+  const labels = (svg: string) => [...svg.matchAll(/font-size="11">([^<]+)<\/text>/g)].map((m) => m[1]);
+  const series = [{ name: "seed 0", x: [1, 2, 3], y: [30, 40, 45] }];
+  const whole = labels(figureSvg(lineFigure("t", "epoch", "acc", series, { wholeX: true })));
+  for (const t of ["1", "2", "3"]) assert.ok(whole.includes(t), t);
+  assert.ok(!whole.includes("1.5") && !whole.includes("2.5"), whole.join(" "));
+  assert.ok(labels(figureSvg(lineFigure("t", "epoch", "acc", series))).includes("1.5"), "without wholeX: 0.5 steps");
+  const metrics = [1, 2, 3].map((epoch) => ({
+    epoch,
+    lr: 0.1,
+    trainLoss: 1,
+    trainAcc: 0.5,
+    testAcc: 0.4 + epoch / 10,
+    epochSeconds: 1,
+    totalSeconds: epoch,
+    evalSeconds: 0,
+  }));
+  const acc = labels(figureSvg(accuracyFigure(metrics)));
+  assert.ok(acc.includes("2") && !acc.includes("1.5") && !acc.includes("2.5"), acc.join(" "));
+});
