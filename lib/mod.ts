@@ -1,22 +1,69 @@
 /**
- * davidnet: DavidNet (the ResNet-9 of "How to train your ResNet") on CIFAR-10 in TypeScript on Deno, with
- * TensorFlow.js on WebGPU. This module re-exports the public API that the CLI, the notebooks and the tests share.
+ * davidnet: DavidNet (the ResNet-9 of "How to train your ResNet") and airbench94 on CIFAR-10 in TypeScript on Deno,
+ * with TensorFlow.js on WebGPU or TensorFlow's C library. This is the core API: data, shards, nets, configs,
+ * training, the run folder and the statistics of repeated runs. The rest has its own entry points (deno.json
+ * `exports`): `./notebook` (what the teaching notebooks use), `./bench`, `./kernels`, `./web`, `./cli`.
  */
-export * from "./data/mod.ts";
-export * from "./shards/mod.ts";
-export * from "./backend/mod.ts";
-export * from "./kernels/mod.ts";
-export * from "./io/mod.ts";
-export * from "./stats/mod.ts";
-export * from "./random/mod.ts";
-export * from "./report/mod.ts";
-export * from "./augment/mod.ts";
-export * from "./model/mod.ts";
-export * from "./schedule/mod.ts";
-export * from "./train/mod.ts";
-export * from "./config/mod.ts";
-export * from "./ablate/mod.ts";
-export * from "./bench/mod.ts";
-export * from "./notebook/mod.ts";
-export * from "./cli/mod.ts";
-export * from "./run/mod.ts";
+export {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type BackendInfo,
+  describeBackend,
+  initBackend,
+  tf,
+} from "./backend/mod.ts";
+export { type Cifar10, CLASS_NAMES, loadCifar10, type Split } from "./data/mod.ts";
+export { DEFAULT_SHARD_DIR, loadTrainingData, readShards, writeShards } from "./shards/mod.ts";
+export {
+  ARCH_NAMES,
+  buildDavidNet,
+  countTrainableParams,
+  type DavidNetConfig,
+  layerTable,
+  NET_SPECS,
+  netSpec,
+  whiteningFiltersFor,
+  whiteningPlaceholder,
+} from "./model/mod.ts";
+export {
+  AIRBENCH94,
+  BASELINE,
+  CONFIG_SCHEMA,
+  configFrom,
+  DAVIDNET24,
+  flipTrick,
+  type PresetName,
+  PRESETS,
+  scheduleOf,
+  sgdRates,
+  SMOKE,
+  SMOKE_TRICKS,
+  TOGGLES,
+  type TrainConfig,
+  TRICKS,
+  validateConfig,
+} from "./config/mod.ts";
+export {
+  type DeviceData,
+  type EpochMetrics,
+  estimateTraining,
+  evaluate,
+  predictLogits,
+  type Stage,
+  STAGES,
+  toDevice,
+  train,
+  type TrainOptions,
+  type TrainResult,
+  TrainSession,
+} from "./train/mod.ts";
+export {
+  checkpointTo,
+  loadCheckpoint,
+  loadModel,
+  readRunConfig,
+  readRunHistory,
+  RUN_FILES,
+  saveModel,
+} from "./run/mod.ts";
+export { type MeanStd, meanStd, welchTest, welchVerdict } from "./stats/mod.ts";

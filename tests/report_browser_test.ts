@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, summarize, tf, writeRunOutputs } from "../lib/mod.ts";
+import { initBackend, tf } from "../lib/mod.ts";
+import { summarize, writeRunOutputs } from "../lib/run/mod.ts";
 import type { TrainConfig, TrainResult } from "../lib/mod.ts";
 import { SMOKE } from "../lib/config/mod.ts";
 import { openChromium, SCREENSHOT_DIR } from "../lib/web/chromium.ts";

@@ -1,7 +1,7 @@
 /**
  * What the teaching notebooks share: the scale they run at. `ci` keeps each notebook to a few minutes on a
  * 2-core machine without a GPU; `gpu` runs the real sizes.
- * Row 8 of lib/'s layout (README, Layout): imports io.
+ * Row 8 of lib/'s layout (README, Layout): imports ablate, augment, bench, config, data, io, model, report, run, schedule, shards, train.
  */
 
 /** Notebook scales. */
@@ -40,3 +40,4 @@ export {
   pageTimingRows,
 } from "./page_results.ts";
 export { AFTER_PAGE_NOTES, type AfterPageNote, afterPageNote } from "./after_page.ts";
+export * from "./teach.ts";

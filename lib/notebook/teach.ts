@@ -1,0 +1,90 @@
+/**
+ * What the teaching notebooks use beyond the core API (`lib/mod.ts`): figures and tables, Page's and airbench's
+ * numbers, the measurements of notebook 11, ablations, the hyperparameter arithmetic of parts 5-6, the analyses of
+ * the nets. Notebooks import it as `nb` beside the core's `dn`; it re-exports, it defines nothing.
+ */
+export { classCounts, EXPECTED, imagesOfClass, takeSplit, verifyCifar10 } from "../data/mod.ts";
+export { decodeExample, describeRecord, encodeShard, hexDump, shardReadThroughput } from "../shards/mod.ts";
+export { type AugmentConfig, DAVIDNET_AUGMENT, drawEpoch } from "../augment/mod.ts";
+export { makeSchedule, SCHEDULE_NAMES } from "../schedule/mod.ts";
+export {
+  type ArchName,
+  averageMoments,
+  blockLayers,
+  type ChannelMoments,
+  channelMoments,
+  HE_FROM_TORCH_INIT,
+  PAGE_ARCH_RESULTS,
+  receptiveFields,
+  scaleKernels,
+  specDepth,
+  specParamCount,
+  specRows,
+  summarizeMoments,
+} from "../model/mod.ts";
+export {
+  BAG_OF_TRICKS,
+  configDifferences,
+  crossReplicaWeightDecay,
+  decayExponent,
+  effectiveLr,
+  equilibriumAngularStep,
+  FENWICKS_TPU,
+  lrWdGrid,
+  lrWdProduct,
+  PAGE_BATCH_SIZE,
+  simulateAngularStep,
+  toSummedLoss,
+  TRICK_SPECS,
+  weightDecayForExponent,
+} from "../config/mod.ts";
+export {
+  augmentExamples,
+  forwardFlops,
+  lrSweep,
+  normalizeImages,
+  stepsOfRun,
+  type SweepBand,
+  sweepBands,
+  type SweepPoint,
+  trainingFlops,
+} from "../train/mod.ts";
+export {
+  accuracyFigure,
+  barFigure,
+  formatSeconds,
+  lineFigure,
+  lossFigure,
+  lrFigure,
+  machineInfo,
+  metricsRows,
+  showFigure,
+  showImages,
+  showRows,
+  valueCounts,
+} from "../report/mod.ts";
+export { summaryRows } from "../run/mod.ts";
+export {
+  ablationFigure,
+  ablationRows,
+  ablationSetupRows,
+  ablationVariants,
+  noiseVerdict,
+  readAblation,
+  runAblation,
+  type Variant,
+} from "../ablate/mod.ts";
+export {
+  augmentCost,
+  augmentOnHost,
+  BENCH_RESULTS_DIR,
+  drawCost,
+  formatSpread,
+  fullScaleEvidence,
+  groupProfiles,
+  latestRecordedRuns,
+  preprocessCost,
+  profileSteps,
+  spreadSeries,
+  throughputByBatch,
+} from "../bench/mod.ts";
