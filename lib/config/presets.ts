@@ -1,42 +1,13 @@
 import { DAVIDNET_AUGMENT } from "../augment/mod.ts";
 import { AIRBENCH94_NET, DAVIDNET_DEFAULTS } from "../model/mod.ts";
+import { schemaDefaults } from "./schema.ts";
 import type { TrainConfig } from "./train_config.ts";
 
 /**
  * Page's DAWNBench recipe exactly ("How to train your ResNet" parts 1-4, dawn.py; 94% in 79 s on a V100): DavidNet,
  * batch 512, 24 epochs, crop + flip + 8x8 cutout, no label smoothing, no TTA.
  */
-export const BASELINE: TrainConfig = {
-  model: DAVIDNET_DEFAULTS, // ReLU, logits x 1/8, PyTorch BN (dawn.py)
-  augment: DAVIDNET_AUGMENT, // pad 4 + crop 32, flip, cutout 8 (dawn.py)
-  epochs: 24, // dawn.py
-  batchSize: 512, // dawn.py
-  lr: 0.4, // dawn.py: 0.4 / 512 on the summed loss = 0.4 on the mean loss
-  schedule: "piecewise", // dawn.py: PiecewiseLinear([0, 5, 24], [0, 0.4, 0])
-  lrStart: 0, // dawn.py: from 0 ...
-  lrPeak: 5 / 24, // dawn.py: peak at epoch 5 of 24
-  lrEnd: 0, // dawn.py: down to 0 ...
-  lrEndAt: 1, // ... at the last epoch
-  momentum: 0.9, // dawn.py
-  nesterov: true, // torch_backend.py: nesterov_update
-  weightDecay: 5e-4, // dawn.py: 5e-4 x 512 on the summed loss = 5e-4 on the mean loss
-  decoupled: false, // dawn.py's lr and weight decay act as given
-  biasLrScale: 1, // one parameter group (dawn.py)
-  biasWdScale: 1, // one parameter group (dawn.py)
-  labelSmoothing: 0, // dawn.py: plain cross-entropy
-  emaEvery: 0, // no weight averaging (dawn.py)
-  emaMomentum: 0.99, // unused while emaEvery is 0
-  lookaheadEvery: 0, // no lookahead (dawn.py)
-  lookaheadDecay: 0.95, // unused while lookaheadEvery is 0
-  lookaheadPower: 3, // unused while lookaheadEvery is 0
-  whitenBiasEpochs: 0, // no 2x2 whitening (dawn.py)
-  tta: "none", // dawn.py evaluates the plain net
-  trainSubset: 50000, // all of CIFAR-10's training set
-  evalEvery: 1, // test after every epoch, to time 94%
-  syncEvery: 8, // davidnet: read losses back every 8 steps
-  seed: 0,
-  kernels: { mode: "fast", conv: "auto" }, // davidnet's WebGPU kernels (lib/kernels); "stock" for tfjs's own
-};
+export const BASELINE: TrainConfig = schemaDefaults();
 
 /** The seed's default: the baseline plus label smoothing 0.2 and flip TTA (part 8's first two tricks). */
 export const DAVIDNET24: TrainConfig = {

@@ -1,14 +1,15 @@
 import { CONV_STRATEGIES, KERNEL_MODES } from "../kernels/mod.ts";
-import { ARCH_NAMES, WHITEN_CHOICES } from "../model/mod.ts";
+import { ARCH_NAMES, DAVIDNET_DEFAULTS, WHITEN_CHOICES } from "../model/mod.ts";
 import { SCHEDULE_NAMES } from "../schedule/mod.ts";
-import { TTA_MODES } from "../augment/mod.ts";
+import { DAVIDNET_AUGMENT, TTA_MODES } from "../augment/mod.ts";
 
 /** A value a hyperparameter can take. */
 export type ParamValue = number | boolean | string;
 
 /**
- * One hyperparameter, spelled once: its flag, where it lives in `TrainConfig`, its type and range, its help, and
- * where its setting comes from. The flags, `--help`, the validation and the config object are made from these.
+ * One hyperparameter, spelled once: its flag, where it lives in `TrainConfig`, its type and range, its help, its
+ * default (Page's DAWNBench recipe, the `baseline` preset) and where its setting comes from. The flags, `--help`,
+ * the validation, the `TrainConfig` type and the baseline config are made from these.
  */
 export interface Param {
   /** Command-line flag, without the dashes. */
@@ -23,6 +24,8 @@ export interface Param {
   /** Largest allowed number. */
   max?: number;
   help: string;
+  /** The value in the `baseline` preset, Page's DAWNBench recipe (the model's and the augmentation's from their folders). */
+  default: ParamValue;
   /** Where the setting comes from (post, code). */
   source: string;
 }
@@ -31,14 +34,15 @@ const BOT = "Page, bag_of_tricks.ipynb (part 8)";
 const DAWN = "Page, dawn.py (DAWNBench, parts 1-4)";
 const AIRBENCH = "KellerJordan/cifar10-airbench, legacy/airbench94.py";
 
-/** Every hyperparameter of a training run. */
-export const CONFIG_SCHEMA: readonly Param[] = [
+/** The schema's entries as literal types, from which `TrainConfig` is derived. */
+const ENTRIES = [
   {
     flag: "arch",
     path: "model.arch",
     type: "string",
     choices: ARCH_NAMES,
     help: "net spec (lib/model)",
+    default: DAVIDNET_DEFAULTS.arch, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: "Page, experiments.ipynb (part 4)",
   },
   {
@@ -47,6 +51,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0.001,
     help: "channel multiplier, 1 = 64-128-256-512",
+    default: DAVIDNET_DEFAULTS.width, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: DAWN,
   },
   {
@@ -54,6 +59,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     path: "model.batchNorm",
     type: "bool",
     help: "BatchNorm after every conv",
+    default: DAVIDNET_DEFAULTS.batchNorm, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: "Page, batch_norm_post.ipynb (part 7)",
   },
   {
@@ -62,9 +68,18 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "string",
     choices: ["relu", "celu", "gelu"],
     help: "activation",
+    default: DAVIDNET_DEFAULTS.activation, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: `celu: ${BOT}; gelu: ${AIRBENCH}`,
   },
-  { flag: "celu-alpha", path: "model.celuAlpha", type: "float", min: 1e-6, help: "CELU alpha", source: BOT },
+  {
+    flag: "celu-alpha",
+    path: "model.celuAlpha",
+    type: "float",
+    min: 1e-6,
+    help: "CELU alpha",
+    default: DAVIDNET_DEFAULTS.celuAlpha,
+    source: BOT,
+  }, // default: the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
   {
     flag: "bn-momentum",
     path: "model.bnMomentum",
@@ -72,6 +87,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 1,
     help: "BatchNorm momentum, PyTorch convention",
+    default: DAVIDNET_DEFAULTS.bnMomentum, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: "PyTorch default, torch_backend.py",
   },
   {
@@ -80,15 +96,24 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0,
     help: "BatchNorm epsilon",
+    default: DAVIDNET_DEFAULTS.bnEps, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: "PyTorch default",
   },
-  { flag: "logit-scale", path: "model.logitScale", type: "float", help: "logit multiplier", source: DAWN },
+  {
+    flag: "logit-scale",
+    path: "model.logitScale",
+    type: "float",
+    help: "logit multiplier",
+    default: DAVIDNET_DEFAULTS.logitScale,
+    source: DAWN,
+  }, // default: the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
   {
     flag: "pool",
     path: "model.pool",
     type: "string",
     choices: ["max", "avg"],
     help: "pooling: max (DavidNet) or average (a smooth net, for the gradient tests)",
+    default: DAVIDNET_DEFAULTS.pool, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: "davidnet (tests/gradients_test.ts)",
   },
   {
@@ -96,6 +121,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     path: "model.movePool",
     type: "bool",
     help: "max pool right after the conv (conv, pool, BN, act)",
+    default: DAVIDNET_DEFAULTS.movePool, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: BOT,
   },
   {
@@ -104,6 +130,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "int",
     min: 0,
     help: "BN statistics over groups of N images, 0 = whole batch",
+    default: DAVIDNET_DEFAULTS.ghostBatch, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: BOT,
   },
   {
@@ -111,6 +138,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     path: "model.freezeBnScale",
     type: "bool",
     help: "BN scale fixed at 1, not trained",
+    default: DAVIDNET_DEFAULTS.freezeBnScale, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: BOT,
   },
   {
@@ -119,6 +147,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "string",
     choices: WHITEN_CHOICES,
     help: "fixed PCA-whitening prep: 3x3 conv (27 channels) + 1x1 conv, or 2x2 conv (24) + bias, or none",
+    default: DAVIDNET_DEFAULTS.whiten, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: `3x3: ${BOT}; 2x2: ${AIRBENCH}`,
   },
   {
@@ -128,14 +157,23 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 16,
     help: "reflect padding for the random crop, 0 = no crop",
+    default: DAVIDNET_AUGMENT.pad, // the seed's augmentation (lib/augment DAVIDNET_AUGMENT)
     source: DAWN,
   },
-  { flag: "flip", path: "augment.flip", type: "bool", help: "random horizontal flips", source: DAWN },
+  {
+    flag: "flip",
+    path: "augment.flip",
+    type: "bool",
+    help: "random horizontal flips",
+    default: DAVIDNET_AUGMENT.flip,
+    source: DAWN,
+  }, // default: the seed's augmentation (lib/augment DAVIDNET_AUGMENT)
   {
     flag: "alternate-flip",
     path: "augment.alternateFlip",
     type: "bool",
     help: "with --flip: each image's flip drawn once, every odd epoch all flipped the other way",
+    default: DAVIDNET_AUGMENT.alternateFlip, // the seed's augmentation (lib/augment DAVIDNET_AUGMENT)
     source: AIRBENCH,
   },
   {
@@ -145,6 +183,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 32,
     help: "cutout square side, 0 = none",
+    default: DAVIDNET_AUGMENT.cutout, // the seed's augmentation (lib/augment DAVIDNET_AUGMENT)
     source: DAWN,
   },
   {
@@ -153,15 +192,25 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0.01,
     help: "epochs; a fraction trains part of the last one",
+    default: 24, // dawn.py
     source: `${DAWN}; fractions: ${AIRBENCH}`,
   },
-  { flag: "batch-size", path: "batchSize", type: "int", min: 1, help: "batch size", source: DAWN },
+  {
+    flag: "batch-size",
+    path: "batchSize",
+    type: "int",
+    min: 1,
+    help: "batch size",
+    default: 512,
+    source: DAWN,
+  }, // default: dawn.py
   {
     flag: "lr",
     path: "lr",
     type: "float",
     min: 0,
     help: "peak learning rate on the mean loss (Page's lr x batch)",
+    default: 0.4, // dawn.py: 0.4 / 512 on the summed loss = 0.4 on the mean loss
     source: DAWN,
   },
   {
@@ -170,6 +219,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "string",
     choices: SCHEDULE_NAMES,
     help: "LR schedule",
+    default: "piecewise", // dawn.py: PiecewiseLinear([0, 5, 24], [0, 0.4, 0])
     source: DAWN,
   },
   {
@@ -178,6 +228,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0,
     help: "LR at the start as a fraction of the peak (piecewise)",
+    default: 0, // dawn.py: from 0 ...
     source: AIRBENCH,
   },
   {
@@ -187,6 +238,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 1,
     help: "fraction of the run at the LR peak",
+    default: 5 / 24, // dawn.py: peak at epoch 5 of 24
     source: BOT,
   },
   {
@@ -195,6 +247,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0,
     help: "final LR as a fraction of the peak (piecewise)",
+    default: 0, // dawn.py: down to 0 ...
     source: BOT,
   },
   {
@@ -204,16 +257,34 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 1,
     help: "fraction of the run where the final LR is reached, then held",
+    default: 1, // ... at the last epoch
     source: BOT,
   },
-  { flag: "momentum", path: "momentum", type: "float", min: 0, max: 1, help: "SGD momentum", source: DAWN },
-  { flag: "nesterov", path: "nesterov", type: "bool", help: "Nesterov momentum", source: DAWN },
+  {
+    flag: "momentum",
+    path: "momentum",
+    type: "float",
+    min: 0,
+    max: 1,
+    help: "SGD momentum",
+    default: 0.9,
+    source: DAWN,
+  }, // default: dawn.py
+  {
+    flag: "nesterov",
+    path: "nesterov",
+    type: "bool",
+    help: "Nesterov momentum",
+    default: true,
+    source: DAWN,
+  }, // default: torch_backend.py: nesterov_update
   {
     flag: "weight-decay",
     path: "weightDecay",
     type: "float",
     min: 0,
     help: "L2 on the mean loss (Page: 5e-4 x batch on the sum)",
+    default: 5e-4, // dawn.py: 5e-4 x 512 on the summed loss = 5e-4 on the mean loss
     source: DAWN,
   },
   {
@@ -221,6 +292,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     path: "decoupled",
     type: "bool",
     help: "--lr and --weight-decay per 1024 examples, decoupled from momentum and from each other",
+    default: false, // dawn.py's lr and weight decay act as given
     source: `${AIRBENCH}; Page part 5`,
   },
   {
@@ -229,6 +301,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0,
     help: "LR multiplier of the BN-bias parameter group",
+    default: 1, // one parameter group (dawn.py)
     source: BOT,
   },
   {
@@ -237,6 +310,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0,
     help: "weight-decay multiplier of the BN-bias group",
+    default: 1, // one parameter group (dawn.py)
     source: BOT,
   },
   {
@@ -246,6 +320,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 1,
     help: "label smoothing",
+    default: 0, // dawn.py: plain cross-entropy
     source: BOT,
   },
   {
@@ -254,6 +329,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "int",
     min: 0,
     help: "average the weights every N steps, 0 = off",
+    default: 0, // no weight averaging (dawn.py)
     source: BOT,
   },
   {
@@ -263,6 +339,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 1,
     help: "per-step momentum of the weight average",
+    default: 0.99, // unused while emaEvery is 0
     source: BOT,
   },
   {
@@ -271,6 +348,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "int",
     min: 0,
     help: "lookahead: every N steps move the net to its average, 0 = off",
+    default: 0, // no lookahead (dawn.py)
     source: AIRBENCH,
   },
   {
@@ -280,6 +358,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 1,
     help: "per-step decay of the lookahead average",
+    default: 0.95, // unused while lookaheadEvery is 0
     source: AIRBENCH,
   },
   {
@@ -288,6 +367,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0,
     help: "decay x (step / steps)^power: the lookahead's warm-up",
+    default: 3, // unused while lookaheadEvery is 0
     source: AIRBENCH,
   },
   {
@@ -296,6 +376,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "float",
     min: 0,
     help: "epochs the 2x2 whitening's bias trains, then frozen",
+    default: 0, // no 2x2 whitening (dawn.py)
     source: AIRBENCH,
   },
   {
@@ -303,6 +384,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     path: "model.diracInit",
     type: "bool",
     help: "each 3x3 conv's first filters start as the identity (Dirac)",
+    default: DAVIDNET_DEFAULTS.diracInit, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
     source: AIRBENCH,
   },
   {
@@ -311,6 +393,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "string",
     choices: TTA_MODES,
     help: "test-time augmentation",
+    default: "none", // dawn.py evaluates the plain net
     source: BOT,
   },
   {
@@ -320,6 +403,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 1,
     max: 50000,
     help: "train on the first N images",
+    default: 50000, // all of CIFAR-10's training set
     source: "davidnet (small runs)",
   },
   {
@@ -328,6 +412,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "int",
     min: 0,
     help: "test every N epochs, 0 = last only",
+    default: 1, // test after every epoch, to time 94%
     source: "davidnet",
   },
   {
@@ -336,6 +421,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "int",
     min: 1,
     help: "read losses back every N steps",
+    default: 8, // read losses back every 8 steps
     source: "davidnet",
   },
   {
@@ -345,6 +431,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     min: 0,
     max: 2 ** 31 - 1,
     help: "random seed (weights, order, augmentation)",
+    default: 0, // the first seed
     source: "davidnet",
   },
   {
@@ -353,6 +440,7 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "string",
     choices: KERNEL_MODES,
     help: "WebGPU kernels: davidnet's fused ones or tfjs's own",
+    default: "fast", // davidnet's kernels (lib/kernels); "stock" for tfjs's own
     source: "davidnet (lib/kernels)",
   },
   {
@@ -361,9 +449,16 @@ export const CONFIG_SCHEMA: readonly Param[] = [
     type: "string",
     choices: CONV_STRATEGIES,
     help: "fast convolutions: tiles (GPUs), direct loops (CPU adapters), auto",
+    default: "auto", // tiled on GPUs, direct on software adapters
     source: "davidnet (lib/kernels)",
   },
-];
+] as const satisfies readonly Param[];
+
+/** One schema entry as its literal type (`TrainConfig` is built from these). */
+export type SchemaEntry = typeof ENTRIES[number];
+
+/** Every hyperparameter of a training run. */
+export const CONFIG_SCHEMA: readonly Param[] = ENTRIES;
 
 /** The schema entry of `flag`; throws when there is none. */
 export function param(flag: string): Param {
@@ -382,4 +477,12 @@ export function setPath<T extends object>(config: T, path: string, value: ParamV
   const [head, ...rest] = path.split(".");
   const obj = config as Record<string, unknown>;
   return { ...config, [head]: rest.length ? setPath(obj[head] as object, rest.join("."), value) : value };
+}
+
+/**
+ * The config of every schema default (Page's DAWNBench recipe): the `baseline` preset. Typed by the caller as
+ * `TrainConfig`, which the schema's entries define path by path.
+ */
+export function schemaDefaults<T>(): T {
+  return CONFIG_SCHEMA.reduce<object>((config, p) => setPath(config, p.path, p.default), {}) as T;
 }

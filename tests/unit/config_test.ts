@@ -4,6 +4,7 @@ import { type MeanStd, meanStd, type WelchTest, welchTest } from "../../lib/stat
 import {
   AIRBENCH94,
   BAG_OF_TRICKS,
+  BASELINE,
   CONFIG_SCHEMA,
   ConfigError,
   configFrom,
@@ -34,6 +35,24 @@ Deno.test("the schema spells every hyperparameter once: each config leaf has exa
   assert.deepEqual([...paths].sort(), leaves(SMOKE).sort());
   assert.equal(new Set(CONFIG_SCHEMA.map((p) => p.flag)).size, CONFIG_SCHEMA.length);
   for (const p of CONFIG_SCHEMA) assert.ok(p.help && p.source, `--${p.flag} needs help and a source`);
+});
+
+Deno.test("each field is written once: the baseline is the schema's defaults, and no file declares the config's fields", async () => {
+  for (const p of CONFIG_SCHEMA) assert.equal(getPath(BASELINE, p.path), p.default, `--${p.flag}`);
+  assert.equal(new Set(CONFIG_SCHEMA.map((p) => p.path)).size, CONFIG_SCHEMA.length, "one entry per path");
+  // TrainConfig is derived from the schema (lib/config/train_config.ts): no file under lib/ declares it by hand.
+  const declared: string[] = [];
+  const walk = async (dir: URL) => {
+    for await (const e of Deno.readDir(dir)) {
+      const url = new URL(e.isDirectory ? `${e.name}/` : e.name, dir);
+      if (e.isDirectory) await walk(url);
+      else if (e.name.endsWith(".ts") && /interface TrainConfig\b/.test(await Deno.readTextFile(url))) {
+        declared.push(e.name);
+      }
+    }
+  };
+  await walk(new URL("../../lib/", import.meta.url));
+  assert.deepEqual(declared, []);
 });
 
 Deno.test("every preset is valid; tricks is Page's final setup", () => {
