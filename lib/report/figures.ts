@@ -87,13 +87,30 @@ export interface Series {
   y: number[];
   /** Error bar half-lengths (e.g. one standard deviation), drawn when given. */
   error?: number[];
+  /** Line series only: points not joined (`markers`), a line without points (`lines`); default from the figure. */
+  mode?: "lines" | "markers" | "lines+markers";
+  /** Line series only: a dashed or dotted line, so that a line drawn over another stays visible. */
+  dash?: "dash" | "dot";
+  /** A CSS colour (e.g. to give two series of one condition the same colour); default: the next of the palette. */
+  color?: string;
 }
 
 const errorBars = (
   s: Series,
 ) => (s.error ? { error_y: { type: "data", array: s.error, visible: true } } : {});
 
-/** Lines (or lines with markers) of several series, optionally on a log x-axis or with whole-number x ticks. */
+/** Plotly's line and marker style of a series with a dash or colour of its own. */
+const style = (s: Series) => ({
+  ...(s.dash || s.color
+    ? { line: { ...(s.dash ? { dash: s.dash } : {}), ...(s.color ? { color: s.color } : {}) } }
+    : {}),
+  ...(s.color ? { marker: { color: s.color } } : {}),
+});
+
+/**
+ * Lines (or lines with markers) of several series, optionally on a log x-axis or with whole-number x ticks. A
+ * series may set its own mode, dash and colour (e.g. a formula as a dashed line under its simulated points).
+ */
 export function lineFigure(
   title: string,
   xTitle: string,
@@ -107,11 +124,12 @@ export function lineFigure(
   return {
     data: series.map((s) => ({
       type: "scatter",
-      mode: options.markers ? "lines+markers" : "lines",
+      mode: s.mode ?? (options.markers ? "lines+markers" : "lines"),
       name: s.name,
       x: s.x,
       y: s.y,
       ...errorBars(s),
+      ...style(s),
     })),
     layout: {
       title: { text: title },
@@ -124,7 +142,14 @@ export function lineFigure(
 /** Grouped bars of several series over the same categories (`xTitle` names the categories). */
 export function barFigure(title: string, yTitle: string, series: Series[], xTitle?: string): Figure {
   return {
-    data: series.map((s) => ({ type: "bar", name: s.name, x: s.x, y: s.y, ...errorBars(s) })),
+    data: series.map((s) => ({
+      type: "bar",
+      name: s.name,
+      x: s.x,
+      y: s.y,
+      ...errorBars(s),
+      ...(s.color ? { marker: { color: s.color } } : {}),
+    })),
     layout: {
       title: { text: title },
       yaxis: { title: { text: yTitle } },

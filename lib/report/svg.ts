@@ -1,7 +1,7 @@
 import type { Figure } from "./figures.ts";
 
 const COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
-const W = 640, H = 360, L = 60, T = 36;
+const W = 640, H = 360, L0 = 60, T = 36;
 
 const nums = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : []);
 const text = (o: unknown): string => {
@@ -50,42 +50,79 @@ function tickStep(lo: number, hi: number): number {
 const errors = (t: Record<string, unknown>): number[] =>
   nums((t.error_y as { array?: unknown } | undefined)?.array);
 
+/** SVG dash patterns of plotly's `line.dash` values. */
+const DASHES: Record<string, string> = { dash: "6 4", dot: "2 3", dashdot: "6 3 2 3" };
+
+/** Approximate width in pixels of `chars` characters of DejaVu Sans at `size` px (0.6 em per character). */
+const textWidth = (chars: number, size: number) => 0.6 * size * chars;
+
+/** A label cut to `max` characters, with an ellipsis when cut. */
+const cut = (label: string, max: number) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
+
+/** The category labels of a figure, in order of first appearance over all traces (plotly's category order). */
+function categoriesOf(data: Record<string, unknown>[]): string[] {
+  const seen: string[] = [];
+  for (const t of data) {
+    for (const v of Array.isArray(t.x) ? t.x : []) if (!seen.includes(String(v))) seen.push(String(v));
+  }
+  return seen;
+}
+
 /**
  * A static SVG rendering of a plotly figure's scatter (lines/markers) and bar traces, with axes (linear or log
  * x), error bars, horizontal reference lines (`layout.shapes`) and their labels (`layout.annotations`), title and
  * legend: what the notebooks' PNG rendering of a figure draws (where plotly.js cannot run: GitHub, nbviewer,
- * untrusted notebooks, HTML exports).
+ * untrusted notebooks, HTML exports). A trace's own `line.color`/`marker.color`, `line.dash` and mode are kept
+ * (the legend shows each trace's line, dash and marker); `showlegend: false` leaves a trace out of the legend.
+ * Category labels are placed by label over all traces, and the margins grow so that rotated labels fit.
  */
 export function figureSvg(fig: Figure): string {
   const xaxis = fig.layout.xaxis as { type?: string; tick0?: number; dtick?: number } | undefined;
   const yaxis = fig.layout.yaxis as { range?: number[] } | undefined;
   const logX = xaxis?.type === "log";
-  // Category axes (string x values) place the categories at 0, 1, 2, ...
+  // Category axes (string x values) place the categories at 0, 1, 2, ... by label, over all traces.
   const categorical = fig.data.some((t) => Array.isArray(t.x) && t.x.some((v) => typeof v === "string"));
-  const traces = fig.data.map((t) => ({
-    name: String(t.name ?? ""),
-    type: String(t.type ?? "scatter"),
-    mode: String(t.mode ?? "lines"),
-    x: categorical ? nums(t.y).map((_, i) => i) : nums(t.x).map((v) => (logX ? Math.log10(v) : v)),
-    y: nums(t.y),
-    error: errors(t),
-    labels: Array.isArray(t.x) ? t.x.map(String) : [],
-  }));
+  const categories = categorical ? categoriesOf(fig.data) : [];
+  const traces = fig.data.map((t, k) => {
+    const line = (t.line ?? {}) as { color?: string; dash?: string };
+    const marker = (t.marker ?? {}) as { color?: string };
+    return {
+      name: String(t.name ?? ""),
+      type: String(t.type ?? "scatter"),
+      mode: String(t.mode ?? "lines"),
+      x: categorical
+        ? (Array.isArray(t.x) ? t.x : []).map((v) => categories.indexOf(String(v)))
+        : nums(t.x).map((v) => (logX ? Math.log10(v) : v)),
+      y: nums(t.y),
+      error: errors(t),
+      color: line.color ?? marker.color ?? COLORS[k % COLORS.length],
+      dash: line.dash && DASHES[line.dash] ? DASHES[line.dash] : null,
+      legend: t.showlegend !== false,
+    };
+  });
   // The legend column grows with the longest series name (up to 44 characters, then cut).
   const R = Math.min(
     260,
     Math.max(130, 34 + 6.4 * Math.max(0, ...traces.map((t) => Math.min(36, t.name.length)))),
   );
   const bars = traces.some((t) => t.type === "bar");
-  const xs = bars
-    ? [-0.5, Math.max(...traces.map((t) => t.y.length)) - 0.5]
-    : traces.flatMap((t) => t.x).filter(Number.isFinite);
+  const xs = bars ? [-0.5, categories.length - 0.5] : traces.flatMap((t) => t.x).filter(Number.isFinite);
   const ys = traces.flatMap((t) => t.y.flatMap((y, i) => [y - (t.error[i] ?? 0), y + (t.error[i] ?? 0)]))
     .filter(Number.isFinite).concat(bars ? [0] : []);
-  // Bar labels that would not fit side by side are rotated; the x-axis title goes below them.
-  const barLabels = bars ? traces[0]?.labels ?? [] : [];
-  const rotate = barLabels.length * Math.max(0, ...barLabels.map((l) => l.length)) * 6.5 > W - L - R;
-  const B = categorical && (!bars || rotate) ? 104 : 44;
+  // Bar labels that would not fit side by side are rotated by 35 degrees, line categories by 30; the margins
+  // below and to the left grow to hold the longest rotated label, and the x-axis title goes below them.
+  const barFont = 10, lineFont = 9, barMax = 28, lineMax = 24;
+  const longest = (max: number) => Math.max(0, ...categories.map((l) => cut(l, max).length));
+  const rotate = bars && categories.length * 6.5 * longest(barMax) > W - L0 - R;
+  const angle = bars ? 35 : 30, font = bars ? barFont : lineFont;
+  const rotated = categorical && (!bars || rotate);
+  const labelW = rotated ? textWidth(longest(bars ? barMax : lineMax), font) : 0;
+  const sin = Math.sin((angle * Math.PI) / 180), cos = Math.cos((angle * Math.PI) / 180);
+  const hasXTitle = text(fig.layout.xaxis) !== "";
+  const B = rotated ? Math.min(170, Math.ceil(14 + labelW * sin + 8 + (hasXTitle ? 18 : 0))) : 44;
+  // The first category sits half a slot in from the axis (bars) or on it (lines); its label must not leave the image.
+  const firstLabel = rotated ? labelW * cos + 4 : 0, slot = bars ? 1 / (2 * categories.length) : 0;
+  const L = Math.min(220, Math.max(L0, Math.ceil((firstLabel - slot * (W - R)) / (1 - slot))));
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = yaxis?.range ?? [Math.min(...ys), Math.max(...ys)];
   if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
@@ -105,44 +142,39 @@ export function figureSvg(fig: Figure): string {
       }</text>`,
     );
   }
-  if (categorical && !bars) {
-    const labels = traces[0]?.labels ?? [], every = Math.ceil(labels.length / 12);
-    labels.forEach((label, i) => {
+  if (categorical) { // one label per category (every k-th when there are more than 12 on a line axis)
+    const every = bars ? 1 : Math.ceil(categories.length / 12), y = H - B + (bars ? 14 : 12);
+    categories.forEach((label, i) => {
       if (i % every !== 0) return;
+      const at = rotated
+        ? ` text-anchor="end" transform="rotate(-${angle} ${px(i)} ${y})"`
+        : ` text-anchor="middle"`;
       parts.push(
-        `<text x="${px(i)}" y="${H - B + 12}" text-anchor="end" font-size="9" transform="rotate(-30 ${
-          px(i)
-        } ${H - B + 12})">${esc(label.slice(0, 24))}</text>`,
+        `<text x="${px(i)}" y="${y}"${at} font-size="${font}">${
+          esc(cut(label, bars ? barMax : lineMax))
+        }</text>`,
       );
     });
-  } else if (!bars) {
+  } else {
     const fixed = !logX && xaxis?.dtick ? fixedTicks(x0, x1, xaxis.tick0 ?? 0, xaxis.dtick) : null;
     for (const v of fixed ?? ticks(x0, x1, logX)) {
       const label = logX ? logLabel(v) : String(Number(v.toPrecision(4)));
       parts.push(`<text x="${px(v)}" y="${H - B + 16}" text-anchor="middle" font-size="11">${label}</text>`);
     }
   }
+  const nBars = traces.filter((u) => u.type === "bar").length;
+  const bw = (W - L - R) / (x1 - x0) * 0.8 / Math.max(1, nBars);
+  let legendRow = 0;
   traces.forEach((t, k) => {
-    const color = COLORS[k % COLORS.length];
+    const { color } = t, dash = t.dash ? ` stroke-dasharray="${t.dash}"` : "";
     if (t.type === "bar") {
-      const n = traces.filter((u) => u.type === "bar").length, w = (W - L - R) / (x1 - x0) * 0.8 / n;
       t.y.forEach((y, i) => {
-        const cx = px(i) - (w * n) / 2 + k * w;
+        const cx = px(t.x[i]) - (bw * nBars) / 2 + k * bw;
         parts.push(
-          `<rect x="${cx}" y="${Math.min(py(y), py(0))}" width="${w}" height="${
+          `<rect x="${cx}" y="${Math.min(py(y), py(0))}" width="${bw}" height="${
             Math.abs(py(0) - py(y))
           }" fill="${color}"/>`,
         );
-        if (k === 0 && t.labels[i]) {
-          const at = rotate
-            ? ` text-anchor="end" transform="rotate(-35 ${px(i)} ${H - B + 14})"`
-            : ` text-anchor="middle"`;
-          parts.push(
-            `<text x="${px(i)}" y="${H - B + 14}"${at} font-size="10">${
-              esc(t.labels[i].slice(0, 28))
-            }</text>`,
-          );
-        }
       });
     } else {
       const pts = t.x.map((x, i) => [px(x), py(t.y[i])]).filter(([a, b]) =>
@@ -150,7 +182,7 @@ export function figureSvg(fig: Figure): string {
       );
       if (t.mode.includes("lines")) {
         parts.push(
-          `<polyline fill="none" stroke="${color}" stroke-width="1.5" points="${
+          `<polyline fill="none" stroke="${color}" stroke-width="1.5"${dash} points="${
             pts.map((p) => p.map((v) => v.toFixed(1)).join(",")).join(" ")
           }"/>`,
         );
@@ -161,10 +193,8 @@ export function figureSvg(fig: Figure): string {
         }
       }
     }
-    const n = traces.filter((u) => u.type === "bar").length,
-      bw = (W - L - R) / (x1 - x0) * 0.8 / Math.max(1, n);
     t.error.forEach((e, i) => {
-      const cx = t.type === "bar" ? px(i) - (bw * n) / 2 + (k + 0.5) * bw : px(t.x[i]);
+      const cx = t.type === "bar" ? px(t.x[i]) - (bw * nBars) / 2 + (k + 0.5) * bw : px(t.x[i]);
       const [lo, hi] = [py(t.y[i] - e), py(t.y[i] + e)];
       if (![cx, lo, hi].every(Number.isFinite)) return;
       parts.push(
@@ -172,10 +202,24 @@ export function figureSvg(fig: Figure): string {
           `stroke="${t.type === "bar" ? "#222" : color}" stroke-width="1" stroke-opacity="0.8" fill="none"/>`,
       );
     });
-    parts.push(`<rect x="${W - R + 10}" y="${T + 16 * k}" width="10" height="10" fill="${color}"/>`);
-    parts.push(
-      `<text x="${W - R + 24}" y="${T + 9 + 16 * k}" font-size="11">${esc(t.name.slice(0, 44))}</text>`,
-    );
+    if (!t.legend) return;
+    // The legend shows what the trace draws: a square for bars, else its line (dashed or not) and/or a marker.
+    const ly = T + 16 * legendRow++, lx = W - R + 6;
+    if (t.type === "bar") {
+      parts.push(`<rect x="${lx + 4}" y="${ly}" width="10" height="10" fill="${color}"/>`);
+    } else {
+      if (t.mode.includes("lines")) {
+        parts.push(
+          `<line x1="${lx}" x2="${lx + 16}" y1="${ly + 5}" y2="${
+            ly + 5
+          }" stroke="${color}" stroke-width="2"${dash}/>`,
+        );
+      }
+      if (t.mode.includes("markers")) {
+        parts.push(`<circle cx="${lx + 8}" cy="${ly + 5}" r="3" fill="${color}"/>`);
+      }
+    }
+    parts.push(`<text x="${W - R + 26}" y="${ly + 9}" font-size="11">${esc(t.name.slice(0, 44))}</text>`);
   });
   for (const shape of (fig.layout.shapes ?? []) as Array<{ y0?: number; y1?: number; xref?: string }>) {
     if (shape.xref !== "paper" || shape.y0 === undefined || shape.y0 !== shape.y1) continue;

@@ -9,6 +9,7 @@ import {
   showFigure,
 } from "../../lib/report/mod.ts";
 
+/** Dark pixels (RGB sum under 300) among RGBA `pixels`. */
 const dark = (pixels: Uint8Array) => {
   let n = 0;
   for (let i = 0; i < pixels.length; i += 4) if (pixels[i] + pixels[i + 1] + pixels[i + 2] < 300) n++;
@@ -70,7 +71,10 @@ Deno.test("whole-number x ticks: epochs 1, 2, 3 and no 1.5 (lineFigure wholeX, a
   const whole = labels(figureSvg(lineFigure("t", "epoch", "acc", series, { wholeX: true })));
   for (const t of ["1", "2", "3"]) assert.ok(whole.includes(t), t);
   assert.ok(!whole.includes("1.5") && !whole.includes("2.5"), whole.join(" "));
-  assert.ok(labels(figureSvg(lineFigure("t", "epoch", "acc", series))).includes("1.5"), "without wholeX: 0.5 steps");
+  assert.ok(
+    labels(figureSvg(lineFigure("t", "epoch", "acc", series))).includes("1.5"),
+    "without wholeX: 0.5 steps",
+  );
   const metrics = [1, 2, 3].map((epoch) => ({
     epoch,
     lr: 0.1,
@@ -83,4 +87,68 @@ Deno.test("whole-number x ticks: epochs 1, 2, 3 and no 1.5 (lineFigure wholeX, a
   }));
   const acc = labels(figureSvg(accuracyFigure(metrics)));
   assert.ok(acc.includes("2") && !acc.includes("1.5") && !acc.includes("2.5"), acc.join(" "));
+});
+
+Deno.test("rotated category labels stay inside the image, cut with an ellipsis, with the x title below them", async () => {
+  const names = [
+    "train-00000-of-00004.tfrecord",
+    "train-00001-of-00004.tfrecord",
+    "a-label-of-forty-characters-exactly-here",
+  ];
+  const svg = figureSvg(
+    barFigure("t", "MB/s", [{ name: "MB/s", x: names, y: [400, 600, 500] }], "shard file"),
+  );
+  const { pixels, width, height } = await rasterizeSvg(svg);
+  let leftEdge = 0, bottomRows = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < 4; x++) {
+      if (dark(pixels.subarray(4 * (y * width + x), 4 * (y * width + x) + 4))) leftEdge++;
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    if (dark(pixels.subarray(4 * ((height - 1) * width + x), 4 * ((height - 1) * width + x) + 4))) {
+      bottomRows++;
+    }
+  }
+  assert.equal(leftEdge, 0, "a rotated label runs off the left edge");
+  assert.equal(bottomRows, 0, "text runs off the bottom edge");
+  assert.match(svg, />a-label-of-forty-characters…</, "cut at 28 characters with an ellipsis");
+  const labelY = Number(
+    /<text x="[\d.]+" y="([\d.]+)" text-anchor="end" transform="rotate\(-35/.exec(svg)![1],
+  );
+  const titleY = Number(
+    /<text x="[\d.]+" y="([\d.]+)" text-anchor="middle" font-size="12">shard file</.exec(svg)![1],
+  );
+  assert.ok(
+    titleY - labelY > 28 * 6 * Math.sin(35 * Math.PI / 180),
+    `x title at ${titleY}, labels from ${labelY}`,
+  );
+});
+
+Deno.test("series styles: categories placed by label, markers-only and dashed series, colours, legend swatches", () => {
+  const blocks = ["prep", "layer1", "layer2"];
+  const svg = figureSvg(lineFigure("t", "block", "share", [
+    { name: "with BN", x: blocks, y: [1, 1, 1], color: "#123456" },
+    { name: "with BN: logits", x: ["logits"], y: [0.2], mode: "markers", color: "#123456" },
+    { name: "formula", x: blocks, y: [0.5, 0.6, 0.7], dash: "dash" },
+  ], { markers: true }));
+  const circles = [...svg.matchAll(/<circle cx="([\d.]+)" cy="[\d.]+" r="2.5" fill="#123456"/g)].map((m) =>
+    Number(m[1])
+  );
+  assert.equal(circles.length, 4, "three block points and the logits point");
+  assert.ok(circles[3] > circles[2], "the logits point sits at its own category, after the blocks");
+  assert.equal(
+    svg.match(/<polyline[^>]*stroke="#123456"/g)?.length,
+    1,
+    "the logits point is not joined to the blocks",
+  );
+  assert.equal(svg.match(/stroke-dasharray="6 4"/g)?.length, 2, "the dashed series and its legend swatch");
+  for (const label of ["prep", "layer1", "layer2", "logits"]) {
+    assert.match(svg, new RegExp(`>${label}</text>`));
+  }
+  const hidden = figureSvg({
+    data: [{ type: "scatter", name: "not in the legend", x: [1, 2], y: [1, 2], showlegend: false }],
+    layout: {},
+  });
+  assert.doesNotMatch(hidden, /not in the legend/);
 });
