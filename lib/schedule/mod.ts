@@ -58,9 +58,13 @@ export function cosine(peak: number, epochs: number, warmup = 0): Schedule {
   };
 }
 
-/** Step decay: `base`, multiplied by `gamma` at each milestone epoch passed. */
-export function stepDecay(base: number, milestones: number[], gamma = 0.1): Schedule {
-  return (t) => base * gamma ** milestones.filter((m) => t >= m).length;
+/**
+ * Step decay: `base`, multiplied by `gamma` at each milestone epoch passed; after a linear warm-up from 0 over the
+ * first `warmup` epochs when `warmup` > 0.
+ */
+export function stepDecay(base: number, milestones: number[], gamma = 0.1, warmup = 0): Schedule {
+  return (t) =>
+    t < warmup ? (base * Math.max(t, 0)) / warmup : base * gamma ** milestones.filter((m) => t >= m).length;
 }
 
 /** The schedules the CLI offers by name. */
@@ -89,8 +93,8 @@ export interface LrShape {
  * The named schedule over `epochs`: `piecewise` is Page's piecewise-linear lr * start -> lr at `peak` -> lr * end
  * at `endAt`, held after (DAWNBench: 0 -> 0.4 at 5/24 -> 0 at the end; the bag of tricks: 0 -> 1 at 0.2 -> 0.1 at
  * 0.8; airbench94: 0.2 -> 1 at 0.23 -> 0.07 at the end, x its lr);
- * `onecycle` uses `peak` as its warm-up fraction, `cosine` warms up to `peak`, and `step` decays by 10x at 50% and
- * 75% of training.
+ * `onecycle` uses `peak` as its warm-up fraction, `cosine` and `step` warm up linearly from 0 to `peak` (none when
+ * `peak` is 0), and `step` then decays by 10x at 50% and 75% of training; so every schedule shares the warm-up.
  */
 export function makeSchedule(name: ScheduleName, shape: LrShape, epochs: number): Schedule {
   const { lr, peak, end, endAt } = shape, start = shape.start ?? 0;
@@ -106,6 +110,6 @@ export function makeSchedule(name: ScheduleName, shape: LrShape, epochs: number)
     case "cosine":
       return cosine(lr, epochs, peak * epochs);
     case "step":
-      return stepDecay(lr, [epochs * 0.5, epochs * 0.75]);
+      return stepDecay(lr, [epochs * 0.5, epochs * 0.75], 0.1, peak * epochs);
   }
 }
