@@ -69,9 +69,18 @@ export {
   ablationRows,
   ablationSetupRows,
   ablationVariants,
+  type BatchLrArm,
+  batchLrArms,
+  batchLrVerdict,
+  factorLabel,
+  invarianceVerdict,
+  momentumArms,
   noiseVerdict,
+  ratePlateaus,
   readAblation,
+  regularisationArms,
   runAblation,
+  runRecorder,
   type Variant,
 } from "../ablate/mod.ts";
 export {

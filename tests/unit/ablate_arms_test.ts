@@ -1,0 +1,147 @@
+import assert from "node:assert/strict";
+import {
+  type Ablation,
+  type ArmResult,
+  armResult,
+  batchLrArms,
+  batchLrVerdict,
+  factorLabel,
+  invarianceVerdict,
+  momentumArms,
+  ratePlateaus,
+  regularisationArms,
+  runRecorder,
+} from "../../lib/ablate/mod.ts";
+import { BASELINE } from "../../lib/config/mod.ts";
+import type { TrainResult } from "../../lib/train/mod.ts";
+
+/** An ablation whose arms have exactly these test accuracies (one per seed). */
+function ablationOf(arms: Record<string, number[]>): Ablation {
+  const out: ArmResult[] = [];
+  for (const [name, accs] of Object.entries(arms)) {
+    const runs = accs.map((testAcc, seed) => ({ seed, testAcc, trainSeconds: 1, timeTo94: null }));
+    out.push(armResult(name, null, runs, out[0]));
+  }
+  return { runsPerArm: Object.values(arms)[0].length, arms: out };
+}
+
+Deno.test("batch-size arms hold the learning rate per example: lr scales with the batch, times each factor", () => {
+  const arms = batchLrArms(BASELINE, [128, 512], [0.25, 1]);
+  assert.deepEqual(arms.map((a) => a.name), [
+    "batch 128, lr x1/4",
+    "batch 128, lr x1",
+    "batch 512, lr x1/4",
+    "batch 512, lr x1",
+  ]);
+  assert.deepEqual(arms.map((a) => a.config.lr), [0.025, 0.1, 0.1, 0.4]);
+  assert.deepEqual(arms.map((a) => a.config.batchSize), [128, 128, 512, 512]);
+  assert.ok(
+    arms.every((a) => a.config.weightDecay === BASELINE.weightDecay && a.config.epochs === BASELINE.epochs),
+  );
+  assert.deepEqual(batchLrArms(BASELINE, [256]).map((a) => [a.name, a.config.lr]), [["batch 256", 0.2]]);
+  assert.deepEqual([0.5, 2, 1 / 3].map(factorLabel), ["x1/2", "x2", "x1/3"]);
+});
+
+Deno.test("momentum arms hold lr / (1 - momentum), or the learning rate", () => {
+  const arms = momentumArms(BASELINE, [0.5, 0.95], [0.5]);
+  assert.deepEqual(arms.map((a) => a.held), [null, "lr / (1 - momentum)", "lr / (1 - momentum)", "lr"]);
+  const eff = arms.map((a) => a.config.lr / (1 - a.config.momentum));
+  for (const e of eff.slice(0, 3)) assert.ok(Math.abs(e - 4) < 1e-9, String(e));
+  assert.equal(arms[3].config.lr, 0.4);
+  assert.ok(Math.abs(eff[3] - 0.8) < 1e-9);
+  assert.equal(arms[1].name, "momentum 0.5, lr / (1 - momentum) held (lr 2)");
+});
+
+Deno.test("regularisation arms: cutout, no or stronger weight decay, longer training", () => {
+  const base = { ...BASELINE, augment: { ...BASELINE.augment, cutout: 0 }, epochs: 10 };
+  const arms = regularisationArms(base, { cutout: 8, strongWeightDecay: 2e-3, epochsFactor: 2 });
+  assert.deepEqual(arms.map((a) => a.name), [
+    "base",
+    "+cutout 8x8",
+    "no weight decay",
+    "weight decay 2.0e-3",
+    "2x epochs",
+  ]);
+  assert.deepEqual(arms.map((a) => [a.config.augment.cutout, a.config.weightDecay, a.config.epochs]), [
+    [0, 5e-4, 10],
+    [8, 5e-4, 10],
+    [0, 0, 10],
+    [0, 2e-3, 10],
+    [0, 5e-4, 20],
+  ]);
+});
+
+Deno.test("invariance verdicts: held arms within the noise and changed arms beyond it, or the reverse", () => {
+  const agree = ablationOf({
+    base: [0.50, 0.51, 0.49],
+    "held a": [0.50, 0.52, 0.49],
+    "held b": [0.49, 0.50, 0.51],
+    changed: [0.30, 0.31, 0.29],
+  });
+  const t = { quantity: "lr x wd", held: ["held a", "held b"], changed: ["changed"] };
+  const yes = invarianceVerdict(agree, t);
+  assert.match(yes, /holding lr x wd: 2 of 2 arms within the noise/);
+  assert.match(yes, /changing it: 1 of 1 differ/);
+  assert.match(yes, /level 0\.017 for 3 comparisons/);
+  assert.match(yes, /agrees with the claim/);
+  const against = ablationOf({
+    ...Object.fromEntries(agree.arms.map((a) => [a.name, a.runs.map((r) => r.testAcc)])),
+    "held b": [0.2, 0.21, 0.19],
+  });
+  assert.match(invarianceVerdict(against, t), /did not keep the accuracy here \(held b\)/);
+  const flat = ablationOf({
+    base: [0.5, 0.4, 0.6],
+    "held a": [0.45, 0.55, 0.5],
+    "held b": [0.5, 0.6, 0.4],
+    changed: [0.4, 0.6, 0.5],
+  });
+  assert.match(invarianceVerdict(flat, t), /cannot tell/);
+  assert.throws(() => invarianceVerdict(agree, { ...t, held: ["nope"] }), /no arm named nope/);
+});
+
+Deno.test("rate plateaus: one shared rate per example, or a best rate that falls with the batch", () => {
+  const arms = batchLrArms(BASELINE, [128, 512], [0.25, 1, 4]);
+  const names = arms.map((a) => a.name);
+  const acc = (xs: number[][]) => ablationOf(Object.fromEntries(names.map((n, i) => [n, xs[i]])));
+  const shared = acc([
+    [0.30, 0.31, 0.29],
+    [0.50, 0.51, 0.49],
+    [0.40, 0.41, 0.39],
+    [0.30, 0.31, 0.29],
+    [0.50, 0.52, 0.48],
+    [0.41, 0.40, 0.39],
+  ]);
+  const q = ratePlateaus(shared, arms);
+  assert.deepEqual(q.map((x) => [x.batchSize, x.best, x.within]), [[128, 1, [1]], [512, 1, [1]]]);
+  assert.match(
+    batchLrVerdict(q),
+    /One rate per example \(x1 of the base's\) is within the noise of the best at every batch size/,
+  );
+  const falling = acc([
+    [0.30, 0.31, 0.29],
+    [0.40, 0.41, 0.39],
+    [0.50, 0.51, 0.49],
+    [0.40, 0.41, 0.39],
+    [0.30, 0.31, 0.29],
+    [0.20, 0.21, 0.19],
+  ]);
+  const f = ratePlateaus(falling, arms);
+  assert.deepEqual(f.map((x) => x.best), [4, 0.25]);
+  assert.match(batchLrVerdict(f), /falls as the batch grows: what a limit per step/);
+});
+
+Deno.test("the run recorder keeps losses and last-epoch training accuracy per arm, with per-step bands", () => {
+  const lines: string[] = [];
+  const rec = runRecorder((l) => lines.push(l));
+  const result = (losses: number[], trainAcc: number) =>
+    ({ losses, metrics: [{ trainAcc: 0.1 }, { trainAcc }] }) as unknown as TrainResult;
+  rec.onRun("base", { seed: 0, testAcc: 0.3, trainSeconds: 2, timeTo94: null }, result([2, 1, 0.5], 0.4));
+  rec.onRun("base", { seed: 1, testAcc: 0.35, trainSeconds: 2, timeTo94: null }, result([2, 3], 0.5));
+  assert.deepEqual(rec.trainAcc.base, [0.4, 0.5]);
+  assert.deepEqual(rec.lossBands("base").map((m) => [m.mean, m.n]), [[2, 2], [2, 2]]);
+  assert.match(
+    lines[1],
+    /^base, seed 1: test accuracy 35\.0%, training accuracy 50\.0% \(last epoch\), 2\.0 s$/,
+  );
+  assert.throws(() => rec.lossBands("other"), /no runs recorded for arm other/);
+});
