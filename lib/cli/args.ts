@@ -32,7 +32,9 @@ export function usage(command: string, summary: string, specs: FlagSpecs): strin
   for (const [name, s] of Object.entries(specs)) {
     const arg = s.type === "bool" ? "" : s.choices ? ` ${s.choices.join("|")}` : ` ${s.type.toUpperCase()}`;
     const def = s.default === undefined ? "" : ` (default ${s.default})`;
-    lines.push(`  --${name}${arg}`.padEnd(34) + `${s.help}${def}`);
+    const flag = `  --${name}${arg}`;
+    // A long flag (many choices) gets its help on the next line rather than run into it.
+    lines.push(flag.length < 33 ? flag.padEnd(34) + `${s.help}${def}` : `${flag}\n${" ".repeat(34)}${s.help}${def}`);
   }
   return lines.join("\n");
 }
