@@ -4,15 +4,11 @@
  * DavidNet gradient against the float64 reference with both kernel modes.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { initBackend, probeWebGpu, tf } from "../lib/backend/mod.ts";
 import { useKernels } from "../lib/kernels/mod.ts";
 import { batchNormActNative, type NativeActivation } from "../lib/kernels/native/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
-import { TENSORFLOW_WHEEL } from "../lib/setup/mod.ts";
-import { downloadWheel } from "../lib/setup/wheel.ts";
 import { gradientErrors } from "./gradient_check.ts";
-import { tempDir } from "./helpers.ts";
 import { relativeError } from "./reference.ts";
 
 Deno.test("deno task setup is idempotent: on a set-up machine it loads the addon and changes nothing", async () => {
@@ -28,17 +24,6 @@ Deno.test("deno task setup is idempotent: on a set-up machine it loads the addon
     text,
     /native backend ready \(already installed\): @tensorflow\/tfjs-node 4\.22\.0 on TensorFlow 2\.21\.0/,
   );
-});
-
-Deno.test("setup: a wheel whose sha256 differs from the pin is removed, and the error names both digests", async () => {
-  await using tmp = await tempDir();
-  const path = join(tmp.path, TENSORFLOW_WHEEL.file);
-  await Deno.writeTextFile(path, "not a wheel");
-  await assert.rejects(() => downloadWheel(tmp.path, () => {}), (err: Error) => {
-    assert.match(err.message, new RegExp(`expected ${TENSORFLOW_WHEEL.sha256}; removed it\\. Fix: rerun`));
-    return true;
-  });
-  await assert.rejects(() => Deno.stat(path), Deno.errors.NotFound);
 });
 
 Deno.test("auto takes a hardware WebGPU adapter, else the native backend over a software adapter, and says why", async () => {
