@@ -59,6 +59,16 @@ const textWidth = (chars: number, size: number) => 0.6 * size * chars;
 /** A label cut to `max` characters, with an ellipsis when cut. */
 const cut = (label: string, max: number) => (label.length > max ? `${label.slice(0, max - 1)}…` : label);
 
+/**
+ * Where to centre a title of `label` along a side of `span` pixels, and its font size: the font shrinks (to 8 px at
+ * least) when the title is longer than the side, and the centre moves in from the ends so that it stays inside.
+ */
+function fitTitle(label: string, centre: number, span: number, size: number): { at: number; size: number } {
+  const fit = Math.max(8, Math.min(size, (span - 8) / (0.6 * Math.max(1, label.length))));
+  const half = textWidth(label.length, fit) / 2;
+  return { at: Math.min(Math.max(centre, half + 4), span - half - 4), size: Number(fit.toFixed(1)) };
+}
+
 /** The category labels of a figure, in order of first appearance over all traces (plotly's category order). */
 function categoriesOf(data: Record<string, unknown>[]): string[] {
   const seen: string[] = [];
@@ -237,19 +247,19 @@ export function figureSvg(fig: Figure): string {
       }</text>`,
     );
   }
-  const xTitle = `<text x="${(L + W - R) / 2}" y="${H - 8}" text-anchor="middle" font-size="12">${
-    esc(text(fig.layout.xaxis))
-  }</text>`;
+  const [title, xLabel, yLabel] = [text(fig.layout), text(fig.layout.xaxis), text(fig.layout.yaxis)];
+  const t = fitTitle(title, W / 2, W, 14), xt = fitTitle(xLabel, (L + W - R) / 2, W, 12);
+  const yt = fitTitle(yLabel, (T + H - B) / 2, H, 12);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">` +
     `<rect width="${W}" height="${H}" fill="white"/>` +
-    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="14">${esc(text(fig.layout))}</text>` +
+    `<text x="${t.at}" y="20" text-anchor="middle" font-size="${t.size}">${esc(title)}</text>` +
     `<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" stroke="#333"/><line x1="${L}" x2="${W - R}" y1="${
       H - B
     }" y2="${H - B}" stroke="#333"/>` +
     parts.join("") +
-    xTitle +
-    `<text x="14" y="${(T + H - B) / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 14 ${
-      (T + H - B) / 2
-    })">${esc(text(fig.layout.yaxis))}</text>` +
+    `<text x="${xt.at}" y="${H - 8}" text-anchor="middle" font-size="${xt.size}">${esc(xLabel)}</text>` +
+    `<text x="14" y="${yt.at}" text-anchor="middle" font-size="${yt.size}" transform="rotate(-90 14 ${yt.at})">${
+      esc(yLabel)
+    }</text>` +
     `</svg>`;
 }

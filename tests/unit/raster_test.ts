@@ -152,3 +152,24 @@ Deno.test("series styles: categories placed by label, markers-only and dashed se
   });
   assert.doesNotMatch(hidden, /not in the legend/);
 });
+
+Deno.test("long titles shrink and stay inside the image", async () => {
+  const long = "block (after BN + ReLU, or ReLU without BN); the logits, not a block, and something more to make it long";
+  const svg = figureSvg(
+    lineFigure(`${long}, as the figure's title too`, long, "share", [{
+      name: "a very long series name for the legend",
+      x: [1, 2],
+      y: [1, 2],
+    }]),
+  );
+  const xTitle = /<text x="([\d.]+)" y="352" text-anchor="middle" font-size="([\d.]+)">block/.exec(svg)!;
+  assert.ok(Number(xTitle[2]) < 12, `x title at ${xTitle[2]} px`);
+  const { pixels, width, height } = await rasterizeSvg(svg);
+  let edge = 0;
+  for (let y = 0; y < height; y++) {
+    for (const x of [0, 1, width - 2, width - 1]) {
+      if (dark(pixels.subarray(4 * (y * width + x), 4 * (y * width + x) + 4))) edge++;
+    }
+  }
+  assert.equal(edge, 0, "text touches the left or right edge");
+});
