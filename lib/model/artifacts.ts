@@ -1,5 +1,6 @@
 import { concatBytes } from "../io/bytes.ts";
 import { tf } from "../backend/tf.ts";
+import { registerLayers } from "./registry.ts";
 
 /** tfjs's `model.json` (LayersModel format) for a model whose weights sit in one `weights.bin`. */
 export interface ModelJson {
@@ -53,6 +54,7 @@ export async function modelFromFiles(
   files: ModelFiles,
 ): Promise<{ model: tf.LayersModel; metadata: Record<string, unknown> }> {
   const { json, weights } = files;
+  registerLayers();
   const model = await tf.loadLayersModel(tf.io.fromMemory({
     modelTopology: json.modelTopology as tf.io.ModelJSON["modelTopology"],
     weightSpecs: json.weightsManifest.flatMap((g) => g.weights),

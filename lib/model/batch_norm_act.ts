@@ -115,5 +115,3 @@ export class BatchNormAct extends tf.layers.Layer {
     return { ...super.getConfig(), ...this.cfg };
   }
 }
-
-tf.serialization.registerClass(BatchNormAct);

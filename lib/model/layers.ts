@@ -100,8 +100,3 @@ export class Scale extends tf.layers.Layer {
     return { ...super.getConfig(), scale: this.scale };
   }
 }
-
-tf.serialization.registerClass(Celu);
-tf.serialization.registerClass(Gelu);
-tf.serialization.registerClass(Bias);
-tf.serialization.registerClass(Scale);

@@ -76,3 +76,4 @@ export {
   type SpecRow,
   specRows,
 } from "./spec_table.ts";
+export { registerLayers } from "./registry.ts";
