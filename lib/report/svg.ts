@@ -136,6 +136,11 @@ export function figureSvg(fig: Figure): string {
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = yaxis?.range ?? [Math.min(...ys), Math.max(...ys)];
   if (!(x1 > x0)) [x0, x1] = [x0 - 1, x0 + 1];
+  // Markers (and their error bars) at the ends of a numeric axis would sit on the axis line: leave a margin.
+  if (!bars && !categorical && traces.some((t) => t.mode.includes("markers"))) {
+    const pad = 0.03 * (x1 - x0);
+    [x0, x1] = [x0 - pad, x1 + pad];
+  }
   if (!(y1 > y0)) [y0, y1] = [y0 - 1, y0 + 1];
   if (!yaxis?.range) { // widen to whole ticks, so that the highest value sits under a labelled tick
     const step = tickStep(y0, y1);

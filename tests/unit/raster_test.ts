@@ -154,7 +154,8 @@ Deno.test("series styles: categories placed by label, markers-only and dashed se
 });
 
 Deno.test("long titles shrink and stay inside the image", async () => {
-  const long = "block (after BN + ReLU, or ReLU without BN); the logits, not a block, and something more to make it long";
+  const long =
+    "block (after BN + ReLU, or ReLU without BN); the logits, not a block, and something more to make it long";
   const svg = figureSvg(
     lineFigure(`${long}, as the figure's title too`, long, "share", [{
       name: "a very long series name for the legend",
@@ -172,4 +173,12 @@ Deno.test("long titles shrink and stay inside the image", async () => {
     }
   }
   assert.equal(edge, 0, "text touches the left or right edge");
+});
+
+Deno.test("markers at the ends of a numeric axis keep a margin from the axis line", () => {
+  const svg = figureSvg(
+    lineFigure("t", "lr", "acc", [{ name: "a", x: [0.001, 0.01], y: [1, 2] }], { logX: true, markers: true }),
+  );
+  const xs = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
+  assert.ok(xs[0] > 60 + 5, `first marker at ${xs[0]}, the axis at 60`);
 });
