@@ -1,7 +1,7 @@
 /**
  * Ablations: train a base config and the base with each trick flipped, several seeds each, and say which
  * differences exceed the noise (`deno task ablate`); the arms and verdicts of the notebooks' experiments on batch
- * size, momentum and regularisation (Page, parts 2, 3 and 5).
+ * size, momentum and regularisation (Page, parts 2, 3 and 5) and of the batch-norm LR sweep (part 7).
  * Row 6 of lib/'s layout (README, Layout): imports config, report, stats, train.
  */
 export { ablationVariants, type Variant } from "./plan.ts";
@@ -32,3 +32,4 @@ export {
   ratePlateaus,
 } from "./verdicts.ts";
 export { type RunRecord, runRecorder } from "./record.ts";
+export { bandDifference, bandVsLevel, sweepVerdict } from "./sweep.ts";

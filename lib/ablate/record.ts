@@ -10,8 +10,11 @@ export interface RunRecord {
   losses: Record<string, number[][]>;
   /** Training accuracy of the last epoch (on that epoch's augmented batches), per run. */
   trainAcc: Record<string, number[]>;
-  /** Mean ± sample std over the runs of `arm` of the loss at each step (as long as the shortest run). */
-  lossBands(arm: string): MeanStd[];
+  /**
+   * Mean ± sample std over the runs of `arm` of the training loss averaged over each `bin` consecutive steps (1:
+   * every step), up to the shortest run; `step` is the last step of the bin (counted from 1).
+   */
+  lossBands(arm: string, bin?: number): Array<MeanStd & { step: number }>;
 }
 
 /**
@@ -32,11 +35,16 @@ export function runRecorder(log?: (line: string) => void): RunRecord {
         }% (last epoch), ${run.trainSeconds.toFixed(1)} s`,
       );
     },
-    lossBands(arm) {
+    lossBands(arm, bin = 1) {
       const runs = losses[arm] ?? [];
       if (runs.length === 0) throw new Error(`no runs recorded for arm ${arm}`);
-      const steps = Math.min(...runs.map((l) => l.length));
-      return Array.from({ length: steps }, (_, i) => meanStd(runs.map((l) => l[i])));
+      const bins = Math.floor(Math.min(...runs.map((l) => l.length)) / bin);
+      const binMean = (l: number[], b: number) =>
+        l.slice(b * bin, (b + 1) * bin).reduce((x, y) => x + y, 0) / bin;
+      return Array.from({ length: bins }, (_, b) => ({
+        ...meanStd(runs.map((l) => binMean(l, b))),
+        step: (b + 1) * bin,
+      }));
     },
   };
 }

@@ -60,6 +60,8 @@ export function invarianceVerdict(a: Ablation, t: InvarianceTest): string {
 /** The learning rates per example within the noise of the best one, at one batch size. */
 export interface RatePlateau {
   batchSize: number;
+  /** The lr factors of the grid at this batch size, in order. */
+  factors: number[];
   /** The lr factor with the highest mean test accuracy. */
   best: number;
   bestAccuracy: number;
@@ -88,6 +90,7 @@ export function ratePlateaus(a: Ablation, arms: readonly BatchLrArm[]): RatePlat
     });
     return {
       batchSize,
+      factors: own.map((x) => x.lrFactor),
       best: own[bestIndex].lrFactor,
       bestAccuracy: results[bestIndex].accuracy.mean,
       within: own.filter((x) => p[factorLabel(x.lrFactor)] >= level).map((x) => x.lrFactor),
@@ -99,31 +102,50 @@ export function ratePlateaus(a: Ablation, arms: readonly BatchLrArm[]): RatePlat
 /**
  * One sentence from {@link ratePlateaus}: whether one learning rate per example is within the noise of the best
  * at every batch size (what a per-example limit such as forgetting predicts), or the best rate per example falls
- * as the batch grows with no rate shared (what a per-step limit such as curvature predicts), or neither.
+ * as the batch grows with no rate shared (what a per-step limit such as curvature predicts), or neither. A batch
+ * size at which every rate is within the noise of the best tells nothing and is left out of the comparison, and a
+ * best rate at the edge of the grid is flagged: the true best may lie beyond it.
  */
 export function batchLrVerdict(plateaus: readonly RatePlateau[]): string {
   const list = (fs: readonly number[]) => fs.map(factorLabel).join(", ");
+  const edge = (q: RatePlateau) =>
+    q.best === Math.max(...q.factors)
+      ? ", the grid's highest"
+      : q.best === Math.min(...q.factors)
+      ? ", the grid's lowest"
+      : "";
   const each = plateaus.map((q) =>
-    `batch ${q.batchSize}: best ${factorLabel(q.best)} (${
-      (100 * q.bestAccuracy).toFixed(1)
-    }%), within its noise ${list(q.within)}`
+    `batch ${q.batchSize}: best ${factorLabel(q.best)}${edge(q)} (${(100 * q.bestAccuracy).toFixed(1)}%), ` +
+    `within its noise ${list(q.within)}`
   ).join("; ");
-  const shared = plateaus.reduce<number[]>(
+  const informative = plateaus.filter((q) => q.within.length < q.factors.length);
+  const blind = plateaus.length - informative.length;
+  const caveat = plateaus.some((q) => edge(q))
+    ? " Where the best rate is at the edge of the grid, the true best may lie beyond it."
+    : "";
+  if (informative.length < 2) {
+    return `${each}. At ${blind} of ${plateaus.length} batch sizes every rate is within the noise of the best, so ` +
+      `this grid cannot tell a limit per example from a limit per step.${caveat}`;
+  }
+  const skipped = blind
+    ? ` (leaving out ${blind} batch size${blind > 1 ? "s" : ""} where every rate is within the noise)`
+    : "";
+  const shared = informative.reduce<number[]>(
     (s, q) => s.filter((f) => q.within.includes(f)),
-    plateaus[0]?.within ?? [],
+    informative[0].within,
   );
   if (shared.length > 0) {
     return `${each}. One rate per example (${
       list(shared)
     } of the base's) is within the noise of the best at every ` +
-      `batch size: what a limit per example, such as forgetting, predicts; a limit per step, such as curvature, ` +
-      `would push the best rate per example down as the batch grows.`;
+      `batch size that can tell${skipped}: what a limit per example, such as forgetting, predicts; a limit per ` +
+      `step, such as curvature, would push the best rate per example down as the batch grows.${caveat}`;
   }
-  const falling = plateaus.every((q, i) => i === 0 || q.best < plateaus[i - 1].best);
+  const falling = informative.every((q, i) => i === 0 || q.best < informative[i - 1].best);
   if (falling) {
-    return `${each}. No rate per example is within the noise of the best at every batch size, and the best one ` +
-      `falls as the batch grows: what a limit per step, such as curvature, predicts.`;
+    return `${each}. No rate per example is within the noise of the best at every batch size${skipped}, and the ` +
+      `best one falls as the batch grows: what a limit per step, such as curvature, predicts.${caveat}`;
   }
-  return `${each}. No rate per example is within the noise of the best at every batch size, and the best one does ` +
-    `not fall steadily with the batch: these seeds show neither prediction cleanly.`;
+  return `${each}. No rate per example is within the noise of the best at every batch size${skipped}, and the ` +
+    `best one does not fall steadily with the batch: these seeds show neither prediction cleanly.${caveat}`;
 }

@@ -1,7 +1,8 @@
 /**
  * What the teaching notebooks use beyond the core API (`lib/mod.ts`): figures and tables, Page's and airbench's
  * numbers, the measurements of notebook 11, ablations, the hyperparameter arithmetic of parts 5-6, the analyses of
- * the nets. Notebooks import it as `nb` beside the core's `dn`; it re-exports, it defines nothing.
+ * the nets. Notebooks import it as `nb` beside the core's `dn`; it re-exports, it defines nothing (its folder's
+ * own pieces for the notebooks, residual.ts and timing_words.ts, live beside it).
  */
 export { classCounts, EXPECTED, imagesOfClass, takeSplit, verifyCifar10 } from "../data/mod.ts";
 export { decodeExample, describeRecord, encodeShard, hexDump, shardReadThroughput } from "../shards/mod.ts";
@@ -64,11 +65,22 @@ export {
   valueCounts,
 } from "../report/mod.ts";
 export { summaryRows } from "../run/mod.ts";
+export { type ResidualScale, residualScales, rmsOfMoments } from "./residual.ts";
+export {
+  augmentWords,
+  compareSpreads,
+  drawWords,
+  preprocessWords,
+  profileWords,
+  throughputWords,
+} from "./timing_words.ts";
 export {
   ablationFigure,
   ablationRows,
   ablationSetupRows,
   ablationVariants,
+  bandDifference,
+  bandVsLevel,
   type BatchLrArm,
   batchLrArms,
   batchLrVerdict,
@@ -81,6 +93,7 @@ export {
   regularisationArms,
   runAblation,
   runRecorder,
+  sweepVerdict,
   type Variant,
 } from "../ablate/mod.ts";
 export {

@@ -3,6 +3,8 @@ import {
   type Ablation,
   type ArmResult,
   armResult,
+  bandDifference,
+  bandVsLevel,
   batchLrArms,
   batchLrVerdict,
   factorLabel,
@@ -11,6 +13,7 @@ import {
   ratePlateaus,
   regularisationArms,
   runRecorder,
+  sweepVerdict,
 } from "../../lib/ablate/mod.ts";
 import { BASELINE } from "../../lib/config/mod.ts";
 import type { TrainResult } from "../../lib/train/mod.ts";
@@ -128,6 +131,19 @@ Deno.test("rate plateaus: one shared rate per example, or a best rate that falls
   const f = ratePlateaus(falling, arms);
   assert.deepEqual(f.map((x) => x.best), [4, 0.25]);
   assert.match(batchLrVerdict(f), /falls as the batch grows: what a limit per step/);
+  assert.match(batchLrVerdict(f), /best x4, the grid's highest .* true best may lie beyond it/);
+  const noisy = acc([
+    [0.30, 0.20, 0.40],
+    [0.35, 0.25, 0.45],
+    [0.30, 0.40, 0.20],
+    [0.30, 0.31, 0.29],
+    [0.50, 0.51, 0.49],
+    [0.40, 0.41, 0.39],
+  ]);
+  assert.match(
+    batchLrVerdict(ratePlateaus(noisy, arms)),
+    /At 1 of 2 batch sizes every rate is within the noise of the best, so this grid cannot tell/,
+  );
 });
 
 Deno.test("the run recorder keeps losses and last-epoch training accuracy per arm, with per-step bands", () => {
@@ -138,10 +154,43 @@ Deno.test("the run recorder keeps losses and last-epoch training accuracy per ar
   rec.onRun("base", { seed: 0, testAcc: 0.3, trainSeconds: 2, timeTo94: null }, result([2, 1, 0.5], 0.4));
   rec.onRun("base", { seed: 1, testAcc: 0.35, trainSeconds: 2, timeTo94: null }, result([2, 3], 0.5));
   assert.deepEqual(rec.trainAcc.base, [0.4, 0.5]);
-  assert.deepEqual(rec.lossBands("base").map((m) => [m.mean, m.n]), [[2, 2], [2, 2]]);
+  assert.deepEqual(rec.lossBands("base").map((m) => [m.step, m.mean, m.n]), [[1, 2, 2], [2, 2, 2]]);
+  assert.deepEqual(rec.lossBands("base", 2).map((m) => [m.step, m.mean, m.std.toFixed(4)]), [[
+    2,
+    2,
+    "0.7071",
+  ]]);
   assert.match(
     lines[1],
     /^base, seed 1: test accuracy 35\.0%, training accuracy 50\.0% \(last epoch\), 2\.0 s$/,
   );
   assert.throws(() => rec.lossBands("other"), /no runs recorded for arm other/);
+});
+
+Deno.test("sweep verdicts: ahead at which rates, the last rate above chance, a ratio only when both nets have one", () => {
+  const band = (lr: number, mean: number, std = 0.01) => ({ lr, mean, std, runs: 3, diverged: 0 });
+  const lrs = [0.01, 0.1, 1, 10];
+  const withBn = [0.3, 0.5, 0.6, 0.2].map((m, i) => band(lrs[i], m));
+  const withoutBn = [0.3, 0.2, 0.1, 0.1].map((m, i) => band(lrs[i], m));
+  const v = sweepVerdict({ "with BN": withBn, "without BN": withoutBn }, "with BN", "without BN");
+  assert.match(
+    v,
+    /with BN is ahead of without BN beyond the noise at 3 of 4 rates \(lr 0\.10, 1\.0, 10\), behind at none/,
+  );
+  assert.match(v, /with BN trains above chance beyond the noise up to lr 10 \(20\.0%/);
+  assert.match(v, /without BN trains above chance beyond the noise up to lr 0\.10 \(20\.0%/);
+  assert.match(v, /the highest such rate of with BN is at least 100x that of without BN/);
+  const chance = [0.1, 0.1, 0.1, 0.1].map((m, i) => band(lrs[i], m, 0.005));
+  const divergedAtChance = { ...band(10, 0.1 + 1e-12, 0), diverged: 3 }; // float sums of 0.1 can land a hair above it
+  assert.match(
+    sweepVerdict({ a: withBn, b: [...withoutBn.slice(0, 3), divergedAtChance] }, "a", "b"),
+    /b trains above chance beyond the noise up to lr 0\.10 /,
+  );
+  assert.match(
+    sweepVerdict({ a: withBn, b: chance }, "a", "b"),
+    /b is never above chance \(10%\) beyond the noise, so these sweeps cannot say how much higher a rate a allows/,
+  );
+  assert.ok(bandVsLevel(band(1, 0.2), 0.1).p < 0.01);
+  assert.equal(bandVsLevel(band(1, 0.2), 0.1).df, 2);
+  assert.ok(bandDifference(band(1, 0.2), band(1, 0.2)).p > 0.99);
 });
