@@ -85,39 +85,24 @@ export async function benchCommand(args: string[]): Promise<void> {
   const dataDir = (flags.data as string | undefined) ?? Deno.env.get("CIFAR10_DIR");
   const date = new Date().toISOString().slice(0, 10);
   const command = `deno task bench ${args.join(" ")}`.trim();
+  /** Writes `bench/results/<date>-<name>.json` (or under --out): when, the command, the machine, then `result`. */
+  const save = async (name: string, result: object) => {
+    const path = join(flags.out as string, `${date}-${name}.json`);
+    const versions = { deno: machine.deno, tfjs: machine.tfjs };
+    await writeJsonAtomic(path, { date: new Date().toISOString(), command, machine, versions, ...result });
+    console.log(`wrote ${path}`);
+  };
   if (flags.only === "kernels") {
     const backend = await startBackend(flags);
     const r = await benchKernels(backend, flags.batch as number, flags["kernel-reps"] as number);
-    const path = join(flags.out as string, `${date}-kernels-b${r.batch}-${slug(backend.adapter)}.json`);
-    await writeJsonAtomic(path, {
-      date: new Date().toISOString(),
-      command,
-      machine,
-      backend,
-      versions: { deno: machine.deno, tfjs: machine.tfjs },
-      ...r,
-    });
-    console.log(`wrote ${path}`);
+    await save(`kernels-b${r.batch}-${slug(backend.adapter)}`, { backend, ...r });
     return;
   }
   if (flags.only === "step") {
     const backend = await startBackend(flags);
     const preset = flags.preset as PresetName;
     const r = await benchStep(PRESETS[preset], flags.reps as number, backend);
-    const path = join(
-      flags.out as string,
-      `${date}-step-${preset}-b${r.batch}-${slug(backend.adapter)}.json`,
-    );
-    await writeJsonAtomic(path, {
-      date: new Date().toISOString(),
-      command,
-      machine,
-      backend,
-      versions: { deno: machine.deno, tfjs: machine.tfjs },
-      preset,
-      ...r,
-    });
-    console.log(`wrote ${path}`);
+    await save(`step-${preset}-b${r.batch}-${slug(backend.adapter)}`, { backend, preset, ...r });
     return;
   }
   if (flags.only === "runs") {
@@ -125,13 +110,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     await initBackend("cpu", { log: () => {} }); // to count each net's FLOPs, nothing trains
     const r = await recordRuns(await runFolders(flags.from as string));
     printRecordedRuns(r);
-    const first = r.runs[0];
-    const path = join(
-      flags.out as string,
-      `${date}-runs-${first.preset}-${slug(first.summary.adapter)}.json`,
-    );
-    await writeJsonAtomic(path, { date: new Date().toISOString(), command, machine, ...r });
-    console.log(`wrote ${path}`);
+    await save(`runs-${r.runs[0].preset}-${slug(r.runs[0].summary.adapter)}`, r);
     return;
   }
   if (flags.only === "page") {
@@ -145,9 +124,7 @@ export async function benchCommand(args: string[]): Promise<void> {
         } s, warm-up ${run.compileSeconds.toFixed(1)} s, ${run.imagesPerSecond.toFixed(1)} img/s`,
       );
     }
-    const path = join(flags.out as string, `${date}-page-smoke-${slug(machine.cpu)}-${machine.cores}c.json`);
-    await writeJsonAtomic(path, { date: new Date().toISOString(), command, machine, backend, ...r });
-    console.log(`wrote ${path}`);
+    await save(`page-smoke-${slug(machine.cpu)}-${machine.cores}c`, { backend, ...r });
     return;
   }
   if (flags.only !== "train") {
@@ -163,9 +140,7 @@ export async function benchCommand(args: string[]): Promise<void> {
           summary.readVerifiedMBpsMedian.toFixed(0)
         } MB/s`,
     );
-    const path = join(flags.out as string, `${date}-data-${slug(machine.cpu)}-${machine.cores}c.json`);
-    await writeJsonAtomic(path, { date: new Date().toISOString(), command, machine, summary, data });
-    console.log(`wrote ${path}`);
+    await save(`data-${slug(machine.cpu)}-${machine.cores}c`, { summary, data });
   }
   if (flags.only !== "data") {
     const preset = flags.preset as PresetName;
@@ -220,18 +195,12 @@ export async function benchCommand(args: string[]): Promise<void> {
       }
     }
     const tag = r.config.kernels.mode === "fast" ? "" : `-${r.config.kernels.mode}`;
-    const path = join(flags.out as string, `${date}-${preset}${tag}-${slug(r.backend.adapter)}.json`);
-    await writeJsonAtomic(path, {
-      date: new Date().toISOString(),
-      command,
-      machine,
+    await save(`${preset}${tag}-${slug(r.backend.adapter)}`, {
       backend: r.backend,
-      versions: { deno: machine.deno, tfjs: machine.tfjs },
       config: r.config,
       summary,
       runs: r.runs,
       step: r.step,
     });
-    console.log(`wrote ${path}`);
   }
 }
