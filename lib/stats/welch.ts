@@ -55,7 +55,8 @@ export const ALPHA = 0.05;
 export function welchVerdict(w: WelchTest, comparisons = 1): string {
   const level = ALPHA / comparisons;
   const seeds = w.n[0] === w.n[1] ? `${w.n[0]} seeds each` : `${w.n[0]} and ${w.n[1]} seeds`;
-  const pText = w.p < 0.001 ? "p < 0.001" : `p = ${w.p.toFixed(w.p < 0.01 ? 3 : 2)}`;
+  // Three decimals below 0.1, so that a p just above a Bonferroni level (0.0137 > 0.0125) does not print as "0.01".
+  const pText = w.p < 0.001 ? "p < 0.001" : `p = ${w.p.toFixed(w.p < 0.1 ? 3 : 2)}`;
   const note = comparisons > 1 ? `, level ${level.toPrecision(2)} for ${comparisons} comparisons` : "";
   return `${pText} (Welch, t = ${w.t.toFixed(2)}, df ${w.df.toFixed(1)}; ${seeds}${note}): ${
     w.p < level ? "a difference" : "within the noise"
