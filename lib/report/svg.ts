@@ -113,7 +113,7 @@ export function figureSvg(fig: Figure): string {
   // The legend column grows with the longest series name (up to 44 characters, then cut).
   const R = Math.min(
     260,
-    Math.max(130, 34 + 6.4 * Math.max(0, ...traces.map((t) => Math.min(36, t.name.length)))),
+    Math.max(130, 40 + 6.4 * Math.max(0, ...traces.map((t) => Math.min(36, t.name.length)))),
   );
   const bars = traces.some((t) => t.type === "bar");
   const xs = bars ? [-0.5, categories.length - 0.5] : traces.flatMap((t) => t.x).filter(Number.isFinite);
@@ -218,23 +218,24 @@ export function figureSvg(fig: Figure): string {
       );
     });
     if (!t.legend) return;
-    // The legend shows what the trace draws: a square for bars, else its line (dashed or not) and/or a marker.
+    // The legend shows what the trace draws: a square for bars, else its line (dashed or not; long enough for the
+    // dashes to show beside a marker) and/or a marker.
     const ly = T + 16 * legendRow++, lx = W - R + 6;
     if (t.type === "bar") {
-      parts.push(`<rect x="${lx + 4}" y="${ly}" width="10" height="10" fill="${color}"/>`);
+      parts.push(`<rect x="${lx + 7}" y="${ly}" width="10" height="10" fill="${color}"/>`);
     } else {
       if (t.mode.includes("lines")) {
         parts.push(
-          `<line x1="${lx}" x2="${lx + 16}" y1="${ly + 5}" y2="${
+          `<line x1="${lx}" x2="${lx + 24}" y1="${ly + 5}" y2="${
             ly + 5
           }" stroke="${color}" stroke-width="2"${dash}/>`,
         );
       }
       if (t.mode.includes("markers")) {
-        parts.push(`<circle cx="${lx + 8}" cy="${ly + 5}" r="3" fill="${color}"/>`);
+        parts.push(`<circle cx="${lx + 12}" cy="${ly + 5}" r="3" fill="${color}"/>`);
       }
     }
-    parts.push(`<text x="${W - R + 26}" y="${ly + 9}" font-size="11">${esc(t.name.slice(0, 44))}</text>`);
+    parts.push(`<text x="${W - R + 36}" y="${ly + 9}" font-size="11">${esc(t.name.slice(0, 44))}</text>`);
   });
   for (const shape of (fig.layout.shapes ?? []) as Array<{ y0?: number; y1?: number; xref?: string }>) {
     if (shape.xref !== "paper" || shape.y0 === undefined || shape.y0 !== shape.y1) continue;
