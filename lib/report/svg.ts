@@ -110,10 +110,11 @@ export function figureSvg(fig: Figure): string {
       legend: t.showlegend !== false,
     };
   });
-  // The legend column grows with the longest series name (up to 44 characters, then cut).
+  // The legend column grows with the longest series name (up to 42 characters of at most about 6 px at 11 px, DejaVu
+  // Sans); longer names are cut to fit.
   const R = Math.min(
-    260,
-    Math.max(130, 40 + 6.4 * Math.max(0, ...traces.map((t) => Math.min(36, t.name.length)))),
+    290,
+    Math.max(130, 36 + 6 * Math.max(0, ...traces.map((t) => Math.min(42, t.name.length)))),
   );
   const bars = traces.some((t) => t.type === "bar");
   const xs = bars ? [-0.5, categories.length - 0.5] : traces.flatMap((t) => t.x).filter(Number.isFinite);
@@ -222,20 +223,24 @@ export function figureSvg(fig: Figure): string {
     // dashes to show beside a marker) and/or a marker.
     const ly = T + 16 * legendRow++, lx = W - R + 6;
     if (t.type === "bar") {
-      parts.push(`<rect x="${lx + 7}" y="${ly}" width="10" height="10" fill="${color}"/>`);
+      parts.push(`<rect x="${lx + 6}" y="${ly}" width="10" height="10" fill="${color}"/>`);
     } else {
       if (t.mode.includes("lines")) {
         parts.push(
-          `<line x1="${lx}" x2="${lx + 24}" y1="${ly + 5}" y2="${
+          `<line x1="${lx}" x2="${lx + 22}" y1="${ly + 5}" y2="${
             ly + 5
           }" stroke="${color}" stroke-width="2"${dash}/>`,
         );
       }
       if (t.mode.includes("markers")) {
-        parts.push(`<circle cx="${lx + 12}" cy="${ly + 5}" r="3" fill="${color}"/>`);
+        parts.push(`<circle cx="${lx + 11}" cy="${ly + 5}" r="3" fill="${color}"/>`);
       }
     }
-    parts.push(`<text x="${W - R + 36}" y="${ly + 9}" font-size="11">${esc(t.name.slice(0, 44))}</text>`);
+    parts.push(
+      `<text x="${W - R + 32}" y="${ly + 9}" font-size="11">${
+        esc(cut(t.name, Math.floor((R - 36) / 6)))
+      }</text>`,
+    );
   });
   for (const shape of (fig.layout.shapes ?? []) as Array<{ y0?: number; y1?: number; xref?: string }>) {
     if (shape.xref !== "paper" || shape.y0 === undefined || shape.y0 !== shape.y1) continue;

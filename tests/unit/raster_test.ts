@@ -182,3 +182,18 @@ Deno.test("markers at the ends of a numeric axis keep a margin from the axis lin
   const xs = [...svg.matchAll(/<circle cx="([\d.]+)"/g)].map((m) => Number(m[1]));
   assert.ok(xs[0] > 60 + 5, `first marker at ${xs[0]}, the axis at 60`);
 });
+
+Deno.test("a legend name too long for the legend column is cut with an ellipsis, inside the image", async () => {
+  const name = "momentum 0.95, lr / (1 - momentum) held, and more words";
+  const svg = figureSvg(lineFigure("t", "x", "y", [{ name, x: [1, 2], y: [1, 2] }]));
+  assert.doesNotMatch(svg, new RegExp(name.replace(/[()/]/g, "\\$&")));
+  assert.match(svg, />momentum 0\.95, lr \/ \(1 - momentum\)[^<]*…</);
+  const { pixels, width, height } = await rasterizeSvg(svg);
+  let edge = 0;
+  for (let y = 0; y < height; y++) {
+    for (const x of [width - 2, width - 1]) {
+      if (dark(pixels.subarray(4 * (y * width + x), 4 * (y * width + x) + 4))) edge++;
+    }
+  }
+  assert.equal(edge, 0, "legend text touches the right edge");
+});
