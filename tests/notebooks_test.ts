@@ -2,10 +2,12 @@ import assert from "node:assert/strict";
 import { basename } from "node:path";
 import {
   executeNotebook,
+  indexedNotebooks,
   installDenoKernel,
   listNotebooks,
   type NotebookCell,
   notebookOutputProblems,
+  PAGE_INDEX,
   typeCheckNotebooks,
 } from "../lib/notebook/mod.ts";
 import { cifar10, runCli, tempDir } from "./helpers.ts";
@@ -17,6 +19,7 @@ const readCells = async (path: string): Promise<NotebookCell[]> =>
 
 Deno.test("there are the teaching notebooks, in order", () => {
   assert.deepEqual(notebooks.map((p) => basename(p)), [
+    "00-index.ipynb",
     "01-data.ipynb",
     "02-shards.ipynb",
     "03-augmentation.ipynb",
@@ -29,6 +32,18 @@ Deno.test("there are the teaching notebooks, in order", () => {
     "10-hyperparameters.ipynb",
     "11-where-the-time-goes.ipynb",
     "12-after-page.ipynb",
+    "13-batch-size.ipynb",
+    "14-regularisation.ipynb",
+    "15-momentum.ipynb",
+  ]);
+});
+
+Deno.test("the index (notebook 00) names every teaching notebook, and only notebooks that exist", () => {
+  const names = notebooks.map((p) => basename(p)).filter((n) => n !== "00-index.ipynb");
+  assert.deepEqual([...indexedNotebooks()].sort(), names);
+  assert.deepEqual(PAGE_INDEX.map((e) => e.post), [
+    ...[1, 2, 3, 4, 5, 6, 7, 8].map((i) => `part ${i}`),
+    "after Page",
   ]);
 });
 

@@ -2,7 +2,7 @@
  * What the teaching notebooks use beyond the core API (`lib/mod.ts`): figures and tables, Page's and airbench's
  * numbers, the measurements of notebook 11, ablations, the hyperparameter arithmetic of parts 5-6, the analyses of
  * the nets. Notebooks import it as `nb` beside the core's `dn`; it re-exports, it defines nothing (its folder's
- * own pieces for the notebooks, residual.ts and timing_words.ts, live beside it).
+ * own pieces for the notebooks, residual.ts, timing_words.ts and page_index.ts, live beside it).
  */
 export { classCounts, EXPECTED, imagesOfClass, takeSplit, verifyCifar10 } from "../data/mod.ts";
 export { decodeExample, describeRecord, encodeShard, hexDump, shardReadThroughput } from "../shards/mod.ts";
@@ -61,11 +61,13 @@ export {
   metricsRows,
   showFigure,
   showImages,
+  showMarkdown,
   showRows,
   valueCounts,
 } from "../report/mod.ts";
 export { summaryRows } from "../run/mod.ts";
 export { type ResidualScale, residualScales, rmsOfMoments } from "./residual.ts";
+export { indexedNotebooks, type IndexEntry, indexMarkdown, PAGE_INDEX } from "./page_index.ts";
 export {
   augmentWords,
   compareSpreads,

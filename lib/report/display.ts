@@ -50,6 +50,11 @@ export function showTable(table: aq.ColumnTable): Displayable {
   return bundle({ "text/html": table.toHTML(), "text/plain": table.toMarkdown() });
 }
 
+/** Markdown text, rendered where the viewer renders Markdown outputs, shown as is elsewhere. */
+export function showMarkdown(markdown: string): Displayable {
+  return bundle({ "text/markdown": markdown, "text/plain": markdown });
+}
+
 /** Plain objects (one per row) as a table. */
 export function showRows(rows: object[]): Displayable {
   return showTable(aq.from(rows as Record<string, unknown>[]));

@@ -19,4 +19,12 @@ export { epochLine, progressLine, progressPrinter } from "./progress.ts";
 export { encodePng, tileImages } from "./png.ts";
 export { figureSvg } from "./svg.ts";
 export { type Raster, rasterizeSvg } from "./raster.ts";
-export { type Displayable, JUPYTER_DISPLAY, showFigure, showImages, showRows, showTable } from "./display.ts";
+export {
+  type Displayable,
+  JUPYTER_DISPLAY,
+  showFigure,
+  showImages,
+  showMarkdown,
+  showRows,
+  showTable,
+} from "./display.ts";

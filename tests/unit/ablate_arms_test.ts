@@ -154,6 +154,7 @@ Deno.test("the run recorder keeps losses and last-epoch training accuracy per ar
   rec.onRun("base", { seed: 0, testAcc: 0.3, trainSeconds: 2, timeTo94: null }, result([2, 1, 0.5], 0.4));
   rec.onRun("base", { seed: 1, testAcc: 0.35, trainSeconds: 2, timeTo94: null }, result([2, 3], 0.5));
   assert.deepEqual(rec.trainAcc.base, [0.4, 0.5]);
+  assert.deepEqual(rec.gaps("base").map((g) => g.toFixed(2)), ["0.10", "0.15"]);
   assert.deepEqual(rec.lossBands("base").map((m) => [m.step, m.mean, m.n]), [[1, 2, 2], [2, 2, 2]]);
   assert.deepEqual(rec.lossBands("base", 2).map((m) => [m.step, m.mean, m.std.toFixed(4)]), [[
     2,
