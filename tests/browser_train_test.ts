@@ -66,9 +66,12 @@ Deno.test("the core is runtime-neutral: the page bundles for the browser; no Den
   assert.deepEqual(offending, []);
 });
 
-/** `cfg` trained in this process (Deno's WebGPU: lavapipe), on the data the page decodes. */
+/**
+ * `cfg` trained in this process on Deno's WebGPU (lavapipe here: the same kernels as the page, where `auto` would
+ * take the native backend), on the data the page decodes.
+ */
 async function denoRun(cfg: TrainConfig): Promise<TrainResult> {
-  await initBackend("auto", { log: () => {} });
+  await initBackend("webgpu", { log: () => {} });
   return await trainOnPageData(await cifar10(), cfg, TEST);
 }
 

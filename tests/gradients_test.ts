@@ -1,49 +1,55 @@
 /**
- * Every trainable gradient of DavidNet on WebGPU against the tfjs cpu backend (its filter gradient replaced by a
- * float64 loop, see reference.ts), from the same weights and the same batch of real CIFAR-10 images, with label
- * smoothing as in training. The net uses CELU and average pooling: ReLU and max pooling make the gradient a
- * discontinuous function of the activations, so wherever a pre-activation sits within float32 rounding of zero, or
- * two pooled values within rounding of each other (at these sizes that happens in most batches), two correct
- * implementations route the gradient differently, by up to 1e-2. The smooth net runs the same conv, batch-norm and
- * SGD kernels; ReLU's kink is tested in kernels_test.ts with inputs kept away from it.
+ * Every trainable gradient of one training step of DavidNet on WebGPU, with the fast kernels under both conv
+ * strategies (tiled and direct), against the tfjs cpu backend with a float64 filter gradient, from the same weights
+ * and the same batch of real CIFAR-10 images, with label smoothing as in training (lib/doctor/gradients.ts; the net
+ * is the smooth one, CELU and average pooling, for the reason given there). `deno task test` runs this file on the
+ * default Vulkan driver (lavapipe here) at width 1/16 with batch 128 and 512 and at full width with batch 8;
+ * tests/swiftshader_test.ts runs it on SwiftShader with DAVIDNET_TEST_SHAPES=paths, at width 1/16 with batch 16.
  */
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
-import { useKernels } from "../lib/kernels/mod.ts";
-import { buildDavidNet } from "../lib/model/mod.ts";
-import { normalizeImages, smoothedCrossEntropy } from "../lib/train/mod.ts";
+import { watchWebGpuDevice } from "../lib/backend/webgpu.ts";
+import { compareNetGradients, type GradientBatch } from "../lib/doctor/mod.ts";
+import { normalizeImages } from "../lib/train/mod.ts";
+import { expectedAdapter, testShapes } from "./adapters.ts";
 import { cifar10 } from "./helpers.ts";
-import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
 
 const backend = await initBackend("webgpu", { log: () => {} });
+watchWebGpuDevice(tf.backend());
+const SIZES = testShapes() === "all" ? [[1 / 16, 128], [1 / 16, 512], [1, 8]] : [[1 / 16, 16]];
 
-/** DavidNet's gradients for the first `batch` training images; weights from `weights` or a fresh seeded net. */
-async function gradients(width: number, batch: number, weights?: Float32Array[]) {
+/** The first `n` normalised CIFAR-10 training images and their labels. */
+async function firstImages(n: number): Promise<GradientBatch> {
   const data = await cifar10();
-  const model = buildDavidNet({ width, activation: "celu", celuAlpha: 0.3, pool: "avg" }, { seed: 3 });
-  const x = normalizeImages(data.train, data.stats, 0, batch);
-  const y = tf.tensor1d(data.train.labels.subarray(0, batch), "int32");
+  const x = normalizeImages(data.train, data.stats, 0, n);
   try {
-    return await modelGradients(model, x, (logits) => smoothedCrossEntropy(logits, y, 0.2), weights);
+    return {
+      images: await x.data() as Float32Array,
+      labels: Int32Array.from(data.train.labels.subarray(0, n)),
+    };
   } finally {
-    tf.dispose([x, y]);
+    x.dispose();
   }
 }
 
-/** Relative error of every gradient, WebGPU against the reference, largest first. */
-async function compare(width: number, batch: number) {
-  const gpu = await gradients(width, batch);
-  const ref = await onCpuWithReferenceFilterGrad(() => gradients(width, batch, gpu.initial));
-  assert.ok(Math.abs(gpu.loss - ref.loss) < 1e-5 * Math.abs(ref.loss), `loss ${gpu.loss} vs ${ref.loss}`);
-  return gpu.names.map((name, i) => ({ name, error: relativeError(gpu.grads[i], ref.grads[i]) }))
-    .sort((a, b) => b.error - a.error);
-}
+Deno.test("the gradients run on the adapter this test run is for", () => {
+  const want = expectedAdapter();
+  assert.ok(!want || want.test(backend.adapter), `running on ${backend.adapter}, expected ${want}`);
+});
 
-for (const [width, batch] of [[1 / 16, 128], [1 / 16, 512], [1, 8]]) {
-  Deno.test(`every DavidNet gradient on WebGPU equals the reference: width ${width}, batch ${batch}`, async () => {
-    const errors = await compare(width, batch);
-    assert.equal(errors.length, 25);
-    for (const { name, error } of errors) assert.ok(error <= 1e-4, `${name}: relative error ${error}`);
+for (const [width, batch] of SIZES) {
+  Deno.test(`every DavidNet gradient on WebGPU equals the reference, conv tiled and direct: width ${width}, batch ${batch}`, async () => {
+    for (const g of await compareNetGradients(width, await firstImages(batch), ["tiled", "direct"])) {
+      assert.equal(g.errors.length, 25);
+      assert.ok(
+        Math.abs(g.loss - g.referenceLoss) < 1e-5 * Math.abs(g.referenceLoss),
+        `${g.variant}: loss ${g.loss}`,
+      );
+      for (const { name, error } of g.errors) {
+        assert.ok(error <= 1e-4, `${g.variant} ${name}: relative error ${error}`);
+      }
+      assert.ok(g.passed);
+    }
   });
 }
 
@@ -51,16 +57,12 @@ Deno.test({
   name: "the same comparison catches tfjs's stock filter gradient, truncated by lavapipe's loop limit",
   ignore: !/llvmpipe/.test(backend.adapter),
   fn: async () => {
-    useKernels("stock");
-    try {
-      const errors = await compare(1 / 16, 128);
-      const worst = errors[0];
-      assert.ok(
-        /^(prep|layer1)_conv/.test(worst.name) && worst.error > 0.1,
-        JSON.stringify(errors.slice(0, 3)),
-      );
-    } finally {
-      useKernels("fast");
-    }
+    const [stock] = await compareNetGradients(1 / 16, await firstImages(128), ["stock"]);
+    const worst = stock.errors[0];
+    assert.ok(
+      /^(prep|layer1)_conv/.test(worst.name) && worst.error > 0.1,
+      JSON.stringify(stock.errors.slice(0, 3)),
+    );
+    assert.equal(stock.passed, false);
   },
 });

@@ -11,6 +11,7 @@ import {
   countTrainableParams,
   patchEigens,
   patchLength,
+  registerLayers,
   WHITENING_RECIPES,
   whiteningFiltersFor,
 } from "../lib/model/mod.ts";
@@ -358,6 +359,7 @@ Deno.test("a net with every model trick survives a save and load: frozen scales,
     artifacts = a;
     return Promise.resolve({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } });
   }));
+  registerLayers(); // what modelFromFiles does first: tfjs must know davidnet's layer classes to rebuild them
   const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
   try {
     assert.deepEqual(

@@ -6,5 +6,7 @@
  */
 import { loadNativeBeforeWebGpu } from "../lib/backend/native.ts";
 
-if (!Deno.env.get("XDG_RUNTIME_DIR")) Deno.env.set("XDG_RUNTIME_DIR", await Deno.makeTempDir({ prefix: "xdg-" }));
+if (!Deno.env.get("XDG_RUNTIME_DIR")) {
+  Deno.env.set("XDG_RUNTIME_DIR", await Deno.makeTempDir({ prefix: "xdg-" }));
+}
 await loadNativeBeforeWebGpu();

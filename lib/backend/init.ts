@@ -1,6 +1,6 @@
 import { tf } from "./tf.ts";
 import { loadNative, NATIVE_PACKAGE, nativeAvailable, nativeTensorflowVersion } from "./native.ts";
-import { type AdapterInfo, probeWebGpu } from "./webgpu.ts";
+import { type AdapterInfo, probeWebGpu, watchWebGpuDevice } from "./webgpu.ts";
 
 /** Backends a user can ask for; `auto` picks the best available. */
 export const BACKEND_CHOICES = ["auto", "webgpu", "tensorflow", "cpu"] as const;
@@ -38,6 +38,8 @@ async function useWebGpu(adapter: AdapterInfo | null, reason: string): Promise<B
   if (!(await tf.setBackend("webgpu"))) {
     throw new Error("tfjs could not start its webgpu backend on " + adapter.description);
   }
+  // Uncaptured WebGPU errors and a lost device end the process loudly, naming the programs (webgpu.ts).
+  watchWebGpuDevice(tf.backend());
   return {
     name: "webgpu",
     adapter: adapter.description,

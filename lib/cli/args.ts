@@ -34,7 +34,9 @@ export function usage(command: string, summary: string, specs: FlagSpecs): strin
     const def = s.default === undefined ? "" : ` (default ${s.default})`;
     const flag = `  --${name}${arg}`;
     // A long flag (many choices) gets its help on the next line rather than run into it.
-    lines.push(flag.length < 33 ? flag.padEnd(34) + `${s.help}${def}` : `${flag}\n${" ".repeat(34)}${s.help}${def}`);
+    lines.push(
+      flag.length < 33 ? flag.padEnd(34) + `${s.help}${def}` : `${flag}\n${" ".repeat(34)}${s.help}${def}`,
+    );
   }
   return lines.join("\n");
 }

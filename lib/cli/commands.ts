@@ -1,6 +1,7 @@
 import { ablateCommand } from "./ablate.ts";
 import { benchCommand } from "./bench.ts";
 import { dataCommand } from "./data.ts";
+import { doctorCommand } from "./doctor.ts";
 import { evalCommand } from "./eval.ts";
 import { notebooksCommand } from "./notebooks.ts";
 import { serveCommand } from "./serve.ts";
@@ -20,4 +21,5 @@ export const COMMANDS: Record<string, Command> = {
   notebooks: notebooksCommand,
   ablate: ablateCommand,
   serve: serveCommand,
+  doctor: doctorCommand,
 };

@@ -15,6 +15,7 @@ export const COMMAND_SUMMARIES: Record<string, string> = {
   notebooks: "run the teaching notebooks and write their HTML copies",
   ablate: "train a preset and the preset with each trick flipped, N seeds each",
   serve: "serve a page that trains DavidNet on the browser's WebGPU (127.0.0.1)",
+  doctor: "check the kernels on this adapter against references, estimate each preset's time here",
 };
 
 /** The top-level usage: every command with its line. */

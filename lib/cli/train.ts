@@ -17,6 +17,7 @@ import {
 } from "../run/mod.ts";
 import { loadTrainingData } from "../shards/mod.ts";
 import { estimateWithQuicker } from "../bench/mod.ts";
+import { checkKernelsCached } from "../doctor/mod.ts";
 import { parseFlags, usage } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
 import { configFromFlags, startBackend, TRAIN_SPECS } from "./train_flags.ts";
@@ -185,6 +186,13 @@ export async function trainCommand(args: string[]): Promise<number> {
   // Data before the backend: a wrong --data or --shards fails within seconds.
   const data = await loadTrainingData(shardDir, dataDir, (l) => console.log(l));
   const backend = await startBackend({ ...flags, backend: backendChoice });
+  if (cfg.kernels.mode === "fast") {
+    // The fast WebGPU kernels are checked once per adapter (cached in data/kernel-checks) and refused where they fail.
+    const verdict = await checkKernelsCached(backend, (l) => console.log(l), { conv: cfg.kernels.conv });
+    if (!verdict.safe) {
+      throw new Error(`${verdict.reason}; train with --kernels stock (deno task doctor says more)`);
+    }
+  }
   printModel(cfg);
   const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
   if (onCpu(backend)) await printCpuEstimate(cfg, flags.preset as string, device);

@@ -10,11 +10,12 @@
 import { tf } from "../backend/mod.ts";
 import {
   CHECK_TOLERANCE,
+  type KernelVariant,
   type ModelGradients,
   modelGradients,
   onCpuWithReferenceFilterGrad,
   relativeError,
-  withFastKernels,
+  withKernels,
 } from "../kernels/mod.ts";
 import { buildDavidNet } from "../model/mod.ts";
 import { smoothedCrossEntropy } from "../train/mod.ts";
@@ -28,9 +29,9 @@ export interface GradientBatch {
   labels: Int32Array;
 }
 
-/** What one strategy's gradients came to against the reference. */
+/** What one kernel variant's gradients came to against the reference. */
 export interface GradientComparison {
-  strategy: "tiled" | "direct";
+  variant: KernelVariant;
   /** The loss here and on the reference. */
   loss: number;
   referenceLoss: number;
@@ -58,24 +59,25 @@ async function stepGradients(
 
 /**
  * One training step of the smooth DavidNet at `width` on `batch`: every trainable gradient on the running webgpu
- * backend with the fast kernels, under each of `strategies`, against the reference from the same weights.
+ * backend with the kernels of each of `variants` (the fast ones under a conv strategy, or tfjs's stock ones),
+ * against the reference from the same weights.
  */
 export async function compareNetGradients(
   width: number,
   batch: GradientBatch,
-  strategies: readonly ("tiled" | "direct")[],
+  variants: readonly KernelVariant[],
 ): Promise<GradientComparison[]> {
-  const runs = [];
-  for (const strategy of strategies) {
-    runs.push({ strategy, got: await withFastKernels(strategy, () => stepGradients(width, batch)) });
+  const runs: { variant: KernelVariant; got: ModelGradients }[] = [];
+  for (const variant of variants) {
+    runs.push({ variant, got: await withKernels(variant, () => stepGradients(width, batch)) });
   }
   const ref = await onCpuWithReferenceFilterGrad(() => stepGradients(width, batch, runs[0].got.initial));
-  return runs.map(({ strategy, got }) => {
+  return runs.map(({ variant, got }) => {
     const errors = got.names.map((name, i) => ({ name, error: relativeError(got.grads[i], ref.grads[i]) }))
       .sort((a, b) => b.error - a.error);
     const lossAgrees = Math.abs(got.loss - ref.loss) <= 1e-5 * Math.abs(ref.loss);
     return {
-      strategy,
+      variant,
       loss: got.loss,
       referenceLoss: ref.loss,
       errors,

@@ -3,7 +3,8 @@
  * channel moments, their merge, normalise + scale + shift + activation) plus one in-place update of the running
  * statistics, and the backward pass three (per-chunk sums of the gradient, their total, the input gradient) plus
  * two slices; tfjs's own ops take about forty. Statistics are exact two-pass moments per chunk of rows, merged with
- * Chan's formula, so they match tfjs's `moments` to float32 rounding. Loops stay below 16,000 iterations.
+ * Chan's formula, so they match tfjs's `moments` to float32 rounding. Loops stay within {@link MAX_LOOP_ITERATIONS}; workgroup sizes and
+ * dispatches follow the device's limits.
  *
  * Ghost batch norm (Page's `GhostBatchNorm`) runs in the same kernels: with K groups of consecutive images, chunks
  * never straddle a group, the statistics are [2K, C] (mean and variance of each group), each row is normalised
@@ -12,7 +13,21 @@
  */
 import { tf } from "../backend/tf.ts";
 import { sumSplitsProgram } from "./conv_programs.ts";
-import { gpuBuffer, recordDispatch, webgpuBackend, type WebGpuProgram } from "./webgpu_backend.ts";
+import {
+  foldDispatch,
+  type KernelLimits,
+  kernelLimits,
+  MAX_LOOP_ITERATIONS,
+  workgroupThreads,
+} from "./limits.ts";
+import {
+  gpuBuffer,
+  recordDispatch,
+  runProgram,
+  webgpuBackend,
+  type WebGpuBackendInternals,
+  type WebGpuProgram,
+} from "./webgpu_backend.ts";
 
 /** Activations that can follow the normalisation. */
 export type BnActivation = "relu" | "celu" | "linear";
@@ -31,9 +46,10 @@ export interface BnActConfig {
 /** What the kernels need of a {@link BnActConfig}, with the number of groups of the batch. */
 type BnAttrs = Pick<BnActConfig, "activation" | "celuAlpha" | "epsilon"> & { groups: number };
 
+/** Invocations per workgroup, where the limits allow. */
 const THREADS = 64;
-/** Rows per chunk are capped so that the two passes over a chunk stay below 16,000 loop iterations. */
-const MAX_CHUNK_ROWS = 8000;
+/** Rows per chunk are capped so that the two passes over a chunk stay within the loop budget. */
+const MAX_CHUNK_ROWS = MAX_LOOP_ITERATIONS / 2;
 const TARGET_INVOCATIONS = 4096;
 
 interface Layout {
@@ -63,6 +79,9 @@ function layout(shape: number[], K = 1): Layout {
   return { R, C, K, Rg, comps, G, S, rows };
 }
 
+/** A layout with the limits of the device its programs are for. */
+type Plan = Layout & { limits: KernelLimits };
+
 /** The longest loop (iterations of one invocation) of the batch-norm kernels for an input of `shape` in K groups. */
 export function bnLoopIterations(shape: number[], K = 1): number {
   const l = layout(shape, K);
@@ -73,28 +92,31 @@ const vec = (l: Layout) => (l.comps === 4 ? "vec4<f32>" : "f32");
 
 function program(
   name: string,
-  l: Layout,
+  l: Plan,
   inputs: string[],
   components: number[],
   outputShape: number[],
   invocations: number,
   body: string,
 ): WebGpuProgram {
-  const groups = Math.ceil(invocations / THREADS), dx = Math.min(groups, 65535);
+  const threads = workgroupThreads(l.limits, THREADS);
+  const shaderKey = `davidnet_bn_${name}_${l.R}_${l.C}_${l.K}_${l.S}_${threads}`;
+  const dispatch = foldDispatch(Math.ceil(invocations / threads), l.limits, shaderKey);
+  const dx = dispatch[0];
   return {
     variableNames: inputs,
     outputShape,
-    shaderKey: `davidnet_bn_${name}_${l.R}_${l.C}_${l.K}_${l.S}`,
-    workgroupSize: [THREADS, 1, 1],
+    shaderKey,
+    workgroupSize: [threads, 1, 1],
     dispatchLayout: { x: [0], y: [1], z: [2] },
-    dispatch: [dx, Math.ceil(groups / dx), 1],
+    dispatch,
     variableComponents: components,
     outputComponent: l.comps,
     getUserCode: () => `
   const R = ${l.R}; const G = ${l.G}; const S = ${l.S}; const ROWS = ${l.rows}; const RG = ${l.Rg};
   fn main() {
     _ = uniforms.NAN;
-    let g = (i32(workgroupId.x) + i32(workgroupId.y) * ${dx}) * ${THREADS} + i32(localIndex);
+    let g = (i32(workgroupId.x) + i32(workgroupId.y) * ${dx}) * ${threads} + i32(localIndex);
     if (g >= ${invocations}) { return; }
     ${body}
   }`,
@@ -118,7 +140,7 @@ function activation(a: BnActivation, alpha: number, t: string): string {
 }
 
 /** Per chunk of rows: the mean and the sum of squared deviations of every channel, [K * S, 2, C]. */
-function momentsProgram(l: Layout): WebGpuProgram {
+function momentsProgram(l: Plan): WebGpuProgram {
   const t = vec(l);
   return program(
     "moments",
@@ -141,7 +163,7 @@ function momentsProgram(l: Layout): WebGpuProgram {
 }
 
 /** Merges each group's chunks (Chan et al.): its mean and biased variance of every channel, [2K, C]. */
-function mergeProgram(l: Layout): WebGpuProgram {
+function mergeProgram(l: Plan): WebGpuProgram {
   const t = vec(l);
   return program(
     "merge",
@@ -169,7 +191,7 @@ function mergeProgram(l: Layout): WebGpuProgram {
 }
 
 /** y = act((x - mean) / sqrt(var + eps) * gamma + beta), with the statistics [2K, C] of the row's group. */
-function applyProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
+function applyProgram(l: Plan, cfg: BnAttrs, shape: number[]): WebGpuProgram {
   const t = vec(l), c = l.comps;
   return program(
     `apply_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`,
@@ -192,7 +214,7 @@ function applyProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
 }
 
 /** Per chunk of rows: sum of g and of g * xhat, where g = dy * act'(y), [K * S, 2, C]. */
-function gradSumsProgram(l: Layout, cfg: BnAttrs): WebGpuProgram {
+function gradSumsProgram(l: Plan, cfg: BnAttrs): WebGpuProgram {
   const t = vec(l), c = l.comps;
   return program(
     `gradsums_${cfg.activation}_${cfg.celuAlpha}_${cfg.epsilon}`,
@@ -227,7 +249,7 @@ function gradSumsProgram(l: Layout, cfg: BnAttrs): WebGpuProgram {
  * dx = gamma / sqrt(var + eps) * (g - (dbeta + xhat * dgamma) / Rg), where dbeta = sum g and dgamma = sum g xhat
  * over the row's group ([K, C] each) and Rg the group's rows.
  */
-function gradInputProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgram {
+function gradInputProgram(l: Plan, cfg: BnAttrs, shape: number[]): WebGpuProgram {
   const t = vec(l), c = l.comps;
   const inputs = ["dy", "y", "x", "stats", "gamma", "dbeta", "dgamma"];
   return program(
@@ -247,7 +269,7 @@ function gradInputProgram(l: Layout, cfg: BnAttrs, shape: number[]): WebGpuProgr
 }
 
 /** Row `row` (0: sum g, 1: sum g xhat) of the per-chunk sums, totalled over each group's chunks: [K, C] ([C] for one). */
-function groupSumsProgram(l: Layout, row: number): WebGpuProgram {
+function groupSumsProgram(l: Plan, row: number): WebGpuProgram {
   const t = vec(l);
   return program(
     `groupsums_${row}`,
@@ -266,16 +288,16 @@ function groupSumsProgram(l: Layout, row: number): WebGpuProgram {
 
 /**
  * Updates the running mean and variance in place from the group statistics [2K, C], towards their mean over the K
- * groups, in one dispatch.
+ * groups, in one dispatch of workgroups of `threads`.
  */
-const EMA_SHADER = `
+const emaShader = (threads: number) => `
 @group(0) @binding(0) var<storage, read_write> mean: array<f32>;
 @group(0) @binding(1) var<storage, read_write> variance: array<f32>;
 @group(0) @binding(2) var<storage, read> stats: array<f32>;
 @group(0) @binding(3) var<uniform> momentum: vec4<f32>; // (momentum, groups, -, -)
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let c = id.x;
+@compute @workgroup_size(${threads})
+fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) wg: vec3<u32>) {
+  let c = id.x + id.y * wg.x * ${threads}u;
   let n = arrayLength(&mean);
   if (c >= n) { return; }
   let m = momentum.x;
@@ -286,7 +308,25 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>) {
   mean[c] = mean[c] - (mean[c] - sm / f32(groups)) * m;
   variance[c] = variance[c] - (variance[c] - sv / f32(groups)) * m;
 }`;
-const emaPipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
+const emaPipelines = new WeakMap<GPUDevice, { pipeline: GPUComputePipeline; threads: number }>();
+
+/** The running-statistics pipeline of `b`'s device, with its workgroup size from the device's limits. */
+function emaPipeline(b: WebGpuBackendInternals): { pipeline: GPUComputePipeline; threads: number } {
+  let p = emaPipelines.get(b.device);
+  if (!p) {
+    const threads = workgroupThreads(kernelLimits(b.device), THREADS);
+    const label = `davidnet_bn_running_stats_${threads}`;
+    const module = b.device.createShaderModule({ code: emaShader(threads), label });
+    const pipeline = b.device.createComputePipeline({
+      layout: "auto",
+      label,
+      compute: { module, entryPoint: "main" },
+    });
+    p = { pipeline, threads };
+    emaPipelines.set(b.device, p);
+  }
+  return p;
+}
 
 function updateRunningStats(
   mean: tf.Variable,
@@ -296,12 +336,7 @@ function updateRunningStats(
   groups: number,
 ) {
   const b = webgpuBackend();
-  let p = emaPipelines.get(b.device);
-  if (!p) {
-    const module = b.device.createShaderModule({ code: EMA_SHADER, label: "davidnet_bn_running_stats" });
-    p = b.device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
-    emaPipelines.set(b.device, p);
-  }
+  const { pipeline, threads } = emaPipeline(b);
   const C = mean.size;
   const entries = [
     { buffer: gpuBuffer(b, mean, true), size: C * 4 },
@@ -309,11 +344,22 @@ function updateRunningStats(
     { buffer: gpuBuffer(b, stats), size: 2 * groups * C * 4 },
     b.makeUniforms([{ type: "float32", data: [momentum, groups, 0, 0] }]),
   ].map((resource, binding) => ({ binding, resource }));
-  const bindGroup = b.device.createBindGroup({ layout: p.getBindGroupLayout(0), entries });
-  recordDispatch(b, p, bindGroup, [Math.ceil(C / 64), 1, 1], [mean.dataId, variance.dataId, stats.dataId]);
+  const bindGroup = b.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+  const dispatch = foldDispatch(Math.ceil(C / threads), kernelLimits(b.device), "davidnet_bn_running_stats");
+  recordDispatch(b, pipeline, bindGroup, dispatch, [mean.dataId, variance.dataId, stats.dataId]);
 }
 
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBackend; attrs: BnAttrs };
+
+/** The layout of `shape` in `groups` with the limits of `backend`'s device, and the backend. */
+function planOn(backend: tf.KernelBackend, shape: number[], groups: number) {
+  const b = webgpuBackend(backend), limits = kernelLimits(b.device);
+  return {
+    b,
+    l: { ...layout(shape, groups), limits },
+    run: (p: WebGpuProgram, inputs: tf.TensorInfo[]) => runProgram(b, p, inputs, limits),
+  };
+}
 
 /** The fused batch-norm kernels, registered for the webgpu backend (so that tf.profile names and times them). */
 export const BN_KERNELS: tf.KernelConfig[] = [
@@ -321,9 +367,9 @@ export const BN_KERNELS: tf.KernelConfig[] = [
     kernelName: "DavidnetBnMoments",
     backendName: "webgpu",
     kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
-      const b = webgpuBackend(backend), l = layout(inputs.x.shape, attrs.groups);
-      const partial = b.runWebGPUProgram(momentsProgram(l), [inputs.x], "float32");
-      const stats = b.runWebGPUProgram(mergeProgram(l), [partial], "float32");
+      const { b, l, run } = planOn(backend, inputs.x.shape, attrs.groups);
+      const partial = run(momentsProgram(l), [inputs.x]);
+      const stats = run(mergeProgram(l), [partial]);
       b.disposeData(partial.dataId);
       return stats;
     }) as unknown as tf.KernelFunc,
@@ -333,8 +379,8 @@ export const BN_KERNELS: tf.KernelConfig[] = [
     backendName: "webgpu",
     kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
       const { x, stats, gamma, beta } = inputs;
-      const p = applyProgram(layout(x.shape, attrs.groups), attrs, x.shape);
-      return webgpuBackend(backend).runWebGPUProgram(p, [x, stats, gamma, beta], "float32");
+      const { l, run } = planOn(backend, x.shape, attrs.groups);
+      return run(applyProgram(l, attrs, x.shape), [x, stats, gamma, beta]);
     }) as unknown as tf.KernelFunc,
   },
   {
@@ -342,24 +388,14 @@ export const BN_KERNELS: tf.KernelConfig[] = [
     backendName: "webgpu",
     kernelFunc: (({ inputs, backend, attrs }: KernelArgs) => {
       const { dy, y, x, stats, gamma } = inputs;
-      const b = webgpuBackend(backend), l = layout(x.shape, attrs.groups);
-      const partial = b.runWebGPUProgram(gradSumsProgram(l, attrs), [dy, y, x, stats], "float32");
-      const [dbeta, dgamma] = [0, 1].map((row) =>
-        b.runWebGPUProgram(groupSumsProgram(l, row), [partial], "float32")
-      );
+      const { b, l, run } = planOn(backend, x.shape, attrs.groups);
+      const partial = run(gradSumsProgram(l, attrs), [dy, y, x, stats]);
+      const [dbeta, dgamma] = [0, 1].map((row) => run(groupSumsProgram(l, row), [partial]));
       b.disposeData(partial.dataId);
-      const dx = b.runWebGPUProgram(gradInputProgram(l, attrs, x.shape), [
-        dy,
-        y,
-        x,
-        stats,
-        gamma,
-        dbeta,
-        dgamma,
-      ], "float32");
+      const dx = run(gradInputProgram(l, attrs, x.shape), [dy, y, x, stats, gamma, dbeta, dgamma]);
       if (l.K === 1) return [dx, dgamma, dbeta];
       const totals = [dgamma, dbeta].map((t) => {
-        const total = b.runWebGPUProgram(sumSplitsProgram([l.C], l.K), [t], "float32");
+        const total = run(sumSplitsProgram([l.C], l.K, l.limits), [t]);
         b.disposeData(t.dataId);
         return total;
       });

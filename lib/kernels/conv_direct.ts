@@ -3,13 +3,13 @@
  * workgroup memory and barriers cost more than they save: each invocation instead computes 4 x RN outputs in
  * registers, reading its operands straight from the buffers as vec4 wherever the channels allow, in nested loops
  * over taps and channels (or over image rows for the filter gradient) with no index division inside them. Every
- * loop stays below {@link MAX_DIRECT_LOOP} iterations; the filter gradient splits its rows across invocations.
+ * loop stays below {@link MAX_LOOP_ITERATIONS} iterations; the filter gradient splits its rows across invocations.
  */
 import type { ConvInfo, ConvProduct } from "./conv_programs.ts";
+import { foldDispatch, type KernelLimits, MAX_LOOP_ITERATIONS, workgroupThreads } from "./limits.ts";
 import type { WebGpuProgram } from "./webgpu_backend.ts";
 
-/** The most loop iterations (all loops together) of one direct-kernel invocation. */
-const MAX_DIRECT_LOOP = 16384;
+/** Invocations per workgroup, where the limits allow. */
 const THREADS = 64;
 /** Aim for at least this many invocations (a few per SIMD lane of every core). */
 const TARGET_INVOCATIONS = 4096;
@@ -24,12 +24,15 @@ export interface DirectPlan {
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** Linear invocation index over a dispatch folded into x and y, and the dispatch for `total` invocations. */
-function flatDispatch(total: number) {
-  const groups = Math.ceil(total / THREADS), dx = Math.min(groups, 65535);
+/**
+ * The dispatch of `total` invocations in workgroups of `threads`, folded into x and y within `limits`, and the
+ * linear invocation index over it.
+ */
+function flatDispatch(total: number, threads: number, limits: KernelLimits, name: string) {
+  const dispatch = foldDispatch(Math.ceil(total / threads), limits, name);
   return {
-    dispatch: [dx, Math.ceil(groups / dx), 1] as [number, number, number],
-    index: `(i32(workgroupId.x) + i32(workgroupId.y) * ${dx}) * ${THREADS} + i32(localIndex)`,
+    dispatch,
+    index: `(i32(workgroupId.x) + i32(workgroupId.y) * ${dispatch[0]}) * ${threads} + i32(localIndex)`,
   };
 }
 
@@ -246,16 +249,22 @@ function backpropFilterCode(
 }
 
 /**
- * The direct program of one product, or null when it needs the general tiled kernel: forward and backpropFilter
- * want output channels in multiples of 4; backpropInput takes any input channel count.
+ * The direct program of one product within `limits`, or null when it needs the general tiled kernel: forward and
+ * backpropFilter want output channels in multiples of 4; backpropInput takes any input channel count.
  */
-export function directConvProgram(product: ConvProduct, c: ConvInfo, geometry: string): DirectPlan | null {
+export function directConvProgram(
+  product: ConvProduct,
+  c: ConvInfo,
+  geometry: string,
+  limits: KernelLimits,
+): DirectPlan | null {
   const channels = product === "backpropInput" ? c.inChannels : c.outChannels;
   if (channels % 4 !== 0 && product !== "backpropInput") return null;
   const RN = channels % 8 === 0 ? 8 : 4;
-  const key = `davidnet_direct_${product}_${geometry.replace(/[^0-9]+/g, "_")}`;
+  const threads = workgroupThreads(limits, THREADS);
+  const key = `davidnet_direct_${product}_${geometry.replace(/[^0-9]+/g, "_")}${threads}`;
   const base = {
-    workgroupSize: [THREADS, 1, 1] as [number, number, number],
+    workgroupSize: [threads, 1, 1] as [number, number, number],
     shaderKey: key,
     outputComponent: channels % 4 === 0 ? 4 : 1,
   };
@@ -263,11 +272,13 @@ export function directConvProgram(product: ConvProduct, c: ConvInfo, geometry: s
   if (product === "backpropFilter") {
     const P = c.filterHeight * c.filterWidth * c.inChannels;
     const perSplit = Math.ceil(P / 4) * (c.outChannels / RN), rowsTotal = c.batchSize * c.outHeight;
-    const maxRows = Math.floor(MAX_DIRECT_LOOP / (c.outWidth + 2));
-    const wanted = Math.min(rowsTotal, 4096, Math.ceil(TARGET_INVOCATIONS / perSplit));
+    const maxRows = Math.floor(MAX_LOOP_ITERATIONS / (c.outWidth + 2));
+    // Each split writes a whole filter's partial; all of them share one binding.
+    const bindable = Math.floor(limits.maxStorageBufferBindingSize / (P * c.outChannels * 4));
+    const wanted = Math.min(rowsTotal, 4096, Math.ceil(TARGET_INVOCATIONS / perSplit), bindable);
     const rows = Math.ceil(rowsTotal / Math.max(wanted, Math.ceil(rowsTotal / maxRows)));
     const splits = Math.ceil(rowsTotal / rows);
-    const { dispatch, index } = flatDispatch(perSplit * splits);
+    const { dispatch, index } = flatDispatch(perSplit * splits, threads, limits, key);
     return {
       splits,
       loopIterations: rows * (c.outWidth + 1) + rows,
@@ -286,7 +297,7 @@ export function directConvProgram(product: ConvProduct, c: ConvInfo, geometry: s
   const reduceVec = forward ? c.inChannels % 4 === 0 : c.outChannels % 4 === 0;
   const rowsOf = forward ? c.batchSize * c.outHeight : c.batchSize * c.inHeight;
   const total = rowsOf * Math.ceil((forward ? c.outWidth : c.inWidth) / 4) * Math.ceil(channels / RN);
-  const { dispatch, index } = flatDispatch(total);
+  const { dispatch, index } = flatDispatch(total, threads, limits, key);
   const taps = c.filterHeight * c.filterWidth, reduce = forward ? c.inChannels : c.outChannels;
   return {
     splits: 1,

@@ -7,7 +7,13 @@ import {
   sumSplitsProgram,
   tiledConvProgram,
 } from "./conv_programs.ts";
-import { webgpuBackend, type WebGpuBackendInternals, type WebGpuProgram } from "./webgpu_backend.ts";
+import { type KernelLimits, kernelLimits } from "./limits.ts";
+import {
+  runProgram,
+  webgpuBackend,
+  type WebGpuBackendInternals,
+  type WebGpuProgram,
+} from "./webgpu_backend.ts";
 
 /** How the fast convolutions are computed: shared-memory tiles (GPUs), register-blocked direct loops (CPUs). */
 export const CONV_STRATEGIES = ["auto", "tiled", "direct"] as const;
@@ -28,7 +34,15 @@ export function convStrategySetting(): ConvStrategy {
 
 /** The strategy in force on `backend`, with `auto` resolved from its adapter. */
 export function convStrategy(backend: WebGpuBackendInternals = webgpuBackend()): "tiled" | "direct" {
-  if (strategy !== "auto") return strategy;
+  return resolveConvStrategy(strategy, backend);
+}
+
+/** `s` with `auto` resolved from `backend`'s adapter: `direct` on fallback (software) adapters, else `tiled`. */
+export function resolveConvStrategy(
+  s: ConvStrategy,
+  backend: WebGpuBackendInternals = webgpuBackend(),
+): "tiled" | "direct" {
+  if (s !== "auto") return s;
   const info = (backend.device as GPUDevice & { adapterInfo?: { isFallbackAdapter?: boolean } }).adapterInfo;
   return info?.isFallbackAdapter ? "direct" : "tiled";
 }
@@ -37,31 +51,53 @@ type Attrs = Record<string, unknown>;
 /** What tfjs passes a kernel function; the registry guarantees the op's required inputs. */
 type KernelArgs = { inputs: Record<string, tf.TensorInfo>; backend: tf.KernelBackend; attrs?: Attrs };
 
-/** The program(s) of one product under `strategy`: the main program, its splits and its longest loop. */
+/** The program of one convolution product as planned: see {@link planConv}. */
+export interface ConvPlan {
+  program: WebGpuProgram;
+  /** Partial results to sum (split K of the filter gradient); 1 for none. */
+  splits: number;
+  /** The longest loop of an invocation: the main program's, or the sum over the splits. */
+  loopIterations: number;
+  /** Bytes of workgroup memory of the main program (0 for direct). */
+  workgroupBytes: number;
+  /** The strategy that runs (`direct` hands some products to `tiled`). */
+  strategy: "tiled" | "direct";
+}
+
+/** The program(s) of one product under `strategy`, sized within `limits`. */
 export function planConv(
   product: ConvProduct,
   info: ConvInfo,
   strategy: "tiled" | "direct",
-): { program: WebGpuProgram; splits: number; loopIterations: number; strategy: "tiled" | "direct" } {
-  const direct = strategy === "direct" ? directConvProgram(product, info, geometry(info)) : null;
-  if (direct) return { ...direct, loopIterations: Math.max(direct.loopIterations, direct.splits), strategy };
-  const { program, plan } = tiledConvProgram(product, info);
+  limits: KernelLimits,
+): ConvPlan {
+  const direct = strategy === "direct" ? directConvProgram(product, info, geometry(info), limits) : null;
+  if (direct) {
+    return {
+      ...direct,
+      loopIterations: Math.max(direct.loopIterations, direct.splits),
+      workgroupBytes: 0,
+      strategy,
+    };
+  }
+  const { program, plan } = tiledConvProgram(product, info, limits);
   return {
     program,
     splits: plan.splits,
-    loopIterations: Math.max(plan.stepsPerSplit, plan.splits),
+    loopIterations: Math.max(plan.loopIterations, plan.splits),
+    workgroupBytes: plan.workgroupBytes,
     strategy: "tiled",
   };
 }
 
 /** Runs one convolution product on the webgpu backend, summing split-K partials when there are several. */
 function runConv(backend: tf.KernelBackend, product: ConvProduct, info: ConvInfo, inputs: tf.TensorInfo[]) {
-  const b = webgpuBackend(backend);
-  const { program, splits } = planConv(product, info, convStrategy(b));
-  const out = b.runWebGPUProgram(program, inputs, "float32");
+  const b = webgpuBackend(backend), limits = kernelLimits(b.device);
+  const { program, splits } = planConv(product, info, convStrategy(b), limits);
+  const out = runProgram(b, program, inputs, limits);
   if (splits === 1) return out;
   const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
-  const sum = b.runWebGPUProgram(sumSplitsProgram(filterShape, splits), [out], "float32");
+  const sum = runProgram(b, sumSplitsProgram(filterShape, splits, limits), [out], limits);
   b.disposeData(out.dataId);
   return sum;
 }

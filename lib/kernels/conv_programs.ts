@@ -1,5 +1,6 @@
 import type { tf } from "../backend/tf.ts";
 import { type GemmPlan, type GemmProblem, gemmShader, planGemm } from "./implicit_gemm.ts";
+import { foldDispatch, type KernelLimits, workgroupThreads } from "./limits.ts";
 import type { WebGpuProgram } from "./webgpu_backend.ts";
 
 /** The geometry of one NHWC convolution (what tfjs's `computeConv2DInfo` reports), dilation included. */
@@ -126,15 +127,16 @@ const INPUTS: Record<ConvProduct, string[]> = {
 };
 
 /**
- * The tiled program of one product at one geometry (workgroup tiles in shared memory, for GPUs); `plan.splits`
- * partial results for backpropFilter.
+ * The tiled program of one product at one geometry (workgroup tiles in shared memory, for GPUs) within `limits`;
+ * `plan.splits` partial results for backpropFilter.
  */
 export function tiledConvProgram(
   product: ConvProduct,
   c: ConvInfo,
+  limits: KernelLimits,
 ): { program: WebGpuProgram; plan: GemmPlan } {
   const problem = convProblem(product, c);
-  const plan = planGemm(problem);
+  const plan = planGemm(problem, limits);
   const outputShape = product === "forward"
     ? c.outShape
     : product === "backpropInput"
@@ -162,7 +164,7 @@ export function tiledConvProgram(
     program: {
       variableNames: INPUTS[product],
       outputShape,
-      shaderKey: `davidnet_conv_${key}`,
+      shaderKey: `davidnet_conv_${key}_${plan.TM}x${plan.TN}`,
       workgroupSize: [plan.threads, 1, 1],
       dispatchLayout: { x: [0], y: [1], z: [2] },
       dispatch: plan.dispatch,
@@ -178,20 +180,22 @@ export function tiledConvProgram(
 export function sumSplitsProgram(
   outputShape: number[],
   splits: number,
+  limits: KernelLimits,
   stride?: number,
   offset = 0,
 ): WebGpuProgram {
   const size = outputShape.reduce((a, b) => a * b, 1);
-  const threads = 256;
-  const groups = Math.ceil(size / threads);
-  const dx = Math.min(groups, 65535);
+  const threads = workgroupThreads(limits, 256);
+  const name = `davidnet_sum_splits_${size}_${splits}_${stride ?? size}_${offset}_${threads}`;
+  const dispatch = foldDispatch(Math.ceil(size / threads), limits, name);
+  const dx = dispatch[0];
   return {
     variableNames: ["partials"],
     outputShape,
-    shaderKey: `davidnet_sum_splits_${size}_${splits}_${stride ?? size}_${offset}`,
+    shaderKey: name,
     workgroupSize: [threads, 1, 1],
     dispatchLayout: { x: [0], y: [1], z: [2] },
-    dispatch: [dx, Math.ceil(groups / dx), 1],
+    dispatch,
     getUserCode: () => `
   fn main() {
     _ = uniforms.NAN; // keep tfjs's uniform binding in the layout

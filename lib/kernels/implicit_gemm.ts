@@ -2,21 +2,23 @@
  * A WGSL generator for tiled matrix products C[m, n] = sum_k A[m, k] B[k, n] whose operands are read through
  * index functions (an implicit GEMM: a convolution without materialising im2col). Each workgroup computes a
  * TM x TN tile of C over one split of K: it stages TK-deep slices of A and B in workgroup memory, and each
- * invocation accumulates a 4 x 4 block of outputs. Every loop of the generated shader has a constant trip count
- * (at most {@link MAX_LOOP_STEPS} iterations): software adapters such as lavapipe stop a shader after 65,535 loop
- * iterations and silently return partial sums, so K is split across workgroups instead of looped over.
+ * invocation accumulates a 4 x 4 block of outputs. Tiles, workgroup size, workgroup memory and dispatch derive
+ * from the device's limits. Every loop of the generated shader has a constant trip count and one invocation loops
+ * at most {@link MAX_LOOP_ITERATIONS} times in all: software adapters such as lavapipe stop a shader after 65,535
+ * loop iterations and silently return partial sums, so K is split across workgroups instead of looped over. The
+ * tile loads are loops, not unrolled: SwiftShader's shader compiler needs tens of gigabytes for 64 unrolled copies
+ * of an index function (the process was killed for memory before its first step).
  */
+import { foldDispatch, type KernelLimits, MAX_LOOP_ITERATIONS } from "./limits.ts";
 
 /** Depth of the K slice staged per step. */
 const TK = 16;
-/** The most K steps (of {@link TK}) one invocation loops over; splits of K keep every loop below this. */
-const MAX_LOOP_STEPS = 512;
 /** Below this many K steps per split, a further split costs more than it parallelises. */
 const MIN_SPLIT_STEPS = 16;
 /** Aim for at least this many workgroups, so that a large GPU has work for every core. */
 const TARGET_WORKGROUPS = 256;
-/** The most workgroups per dispatch dimension that WebGPU guarantees. */
-const MAX_DISPATCH = 65535;
+/** The largest tile (TM x TN outputs, 64 invocations of 4 x 4). */
+const MAX_TILE = 1024;
 
 /** The sizes of one product and how the operands are laid out in memory. */
 export interface GemmProblem {
@@ -41,6 +43,10 @@ export interface GemmPlan {
   splits: number;
   /** K steps (of TK) per split. */
   stepsPerSplit: number;
+  /** Loop iterations of one invocation (steps x (1 + loads of A and B per step)). */
+  loopIterations: number;
+  /** Bytes of workgroup memory (the TK-deep slices of A and B). */
+  workgroupBytes: number;
   mTiles: number;
   nTiles: number;
   dispatch: [number, number, number];
@@ -49,39 +55,68 @@ export interface GemmPlan {
 const pow2ceil = (n: number) => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
-/** Chooses tiles (narrow tiles for few channels, up to 32 x 32) and, for split-K products, the splits of K. */
-export function planGemm(p: GemmProblem): GemmPlan {
-  const TN = clamp(pow2ceil(p.N), 4, 32);
-  const TM = clamp(pow2ceil(p.M), 4, 1024 / TN);
+/** Bytes of workgroup memory of a TM x TN tile (the TK-deep slices of A and B). */
+const tileBytes = (TM: number, TN: number) => (TM + TN) * TK * 4;
+
+/**
+ * The largest tile for the product within `limits`: TN up to 32 (narrow for few columns), TM up to
+ * {@link MAX_TILE} / TN, both halved (TM first) until the invocations and workgroup memory fit.
+ */
+function chooseTile(p: GemmProblem, limits: KernelLimits): { TM: number; TN: number } {
+  let TN = clamp(pow2ceil(p.N), 4, 32);
+  let TM = clamp(pow2ceil(p.M), 4, MAX_TILE / TN);
+  const maxThreads = Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX);
+  const fits = () =>
+    (TM * TN) / 16 <= maxThreads && tileBytes(TM, TN) <= limits.maxComputeWorkgroupStorageSize;
+  while (!fits() && (TM > 4 || TN > 4)) {
+    if (TM >= TN && TM > 4) TM /= 2;
+    else TN /= 2;
+  }
+  if (!fits()) throw new Error(`no 4 x 4 tile fits the adapter's limits ${JSON.stringify(limits)}`);
+  return { TM, TN };
+}
+
+/** Chooses tiles within `limits` and, for split-K products, the splits of K. */
+export function planGemm(p: GemmProblem, limits: KernelLimits): GemmPlan {
+  const { TM, TN } = chooseTile(p, limits);
   const mTiles = Math.ceil(p.M / TM), nTiles = Math.ceil(p.N / TN);
   const kSteps = Math.ceil(p.K / TK);
-  let splits = Math.ceil(kSteps / MAX_LOOP_STEPS);
+  const threads = (TM * TN) / 16;
+  // Per K step: the step loop itself, then the loads of A's TK x TM slice and of B's TK x TN slice.
+  const iterationsPerStep = 1 + (TK * TM) / threads + (TK * TN) / threads;
+  const maxSteps = Math.floor(MAX_LOOP_ITERATIONS / iterationsPerStep);
+  let splits = Math.ceil(kSteps / maxSteps);
   if (p.splitK) {
-    const wanted = Math.ceil(TARGET_WORKGROUPS / (mTiles * nTiles));
+    // Each split writes an M x N partial; all of them share one binding.
+    const bindable = Math.floor(limits.maxStorageBufferBindingSize / (p.M * p.N * 4));
+    const wanted = Math.min(Math.ceil(TARGET_WORKGROUPS / (mTiles * nTiles)), bindable);
     splits = Math.max(splits, Math.min(wanted, Math.ceil(kSteps / MIN_SPLIT_STEPS)));
   } else if (splits > 1) {
-    throw new Error(`a product with K = ${p.K} needs split-K (more than ${MAX_LOOP_STEPS * TK} per loop)`);
+    throw new Error(`a product with K = ${p.K} needs split-K (more than ${maxSteps * TK} per loop)`);
   }
   const stepsPerSplit = Math.ceil(kSteps / splits);
   splits = Math.ceil(kSteps / stepsPerSplit);
-  const tiles = mTiles * nTiles;
-  const dx = Math.min(tiles, MAX_DISPATCH), dy = Math.ceil(tiles / dx);
-  if (dy > MAX_DISPATCH || splits > MAX_DISPATCH) {
-    throw new Error(`product too large to dispatch: ${tiles} tiles`);
-  }
+  const max = limits.maxComputeWorkgroupsPerDimension;
+  if (splits > max) throw new Error(`a product with K = ${p.K} needs ${splits} splits, more than ${max}`);
+  const [dx, dy] = foldDispatch(mTiles * nTiles, limits, `a ${p.M} x ${p.N} product`);
   return {
     TM,
     TN,
-    threads: (TM / 4) * (TN / 4),
+    threads,
     splits,
     stepsPerSplit,
+    loopIterations: stepsPerSplit * iterationsPerStep,
+    workgroupBytes: tileBytes(TM, TN),
     mTiles,
     nTiles,
     dispatch: [dx, dy, splits],
   };
 }
 
-/** Unrolled loads of one operand tile into workgroup memory `dst` (row-major [TK][width]). */
+/**
+ * The loads of one operand's TK-deep slice into workgroup memory `dst` (row-major [TK][width]): a loop of
+ * width x TK / threads iterations in which neighbouring invocations read neighbouring words.
+ */
 function tileLoads(
   dst: string,
   width: number,
@@ -90,18 +125,12 @@ function tileLoads(
   load: (outer: string, k: string) => string,
   outer0: string,
 ): string {
-  const lines: string[] = [];
-  for (let j = 0; j < (width * TK) / threads; j++) {
-    const e = `(t + ${j * threads})`;
-    const kk = kFastest ? `${e} % ${TK}` : `${e} / ${width}`;
-    const oi = kFastest ? `${e} / ${TK}` : `${e} % ${width}`;
-    lines.push(
-      `{ let kk = ${kk}; let oi = ${oi}; ${dst}[kk * ${width} + oi] = ${
-        load(`${outer0} + oi`, "k0 + kk")
-      }; }`,
-    );
-  }
-  return lines.join("\n    ");
+  const kk = kFastest ? `e % ${TK}` : `e / ${width}`;
+  const oi = kFastest ? `e / ${TK}` : `e % ${width}`;
+  return `for (var j = 0; j < ${(width * TK) / threads}; j++) {
+        let e = t + j * ${threads}; let kk = ${kk}; let oi = ${oi};
+        ${dst}[kk * ${width} + oi] = ${load(`${outer0} + oi`, "k0 + kk")};
+      }`;
 }
 
 /**

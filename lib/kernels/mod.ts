@@ -1,8 +1,10 @@
 /**
  * davidnet's WebGPU kernels, registered through tfjs's kernel registry so that `--kernels stock|fast` switches them
  * within one process: convolutions and their gradients as implicit GEMMs (`tiled` for GPUs, `direct` for CPU
- * adapters), batch norm fused with its activation, and a fused in-place SGD update. No kernel loops more than 16,384
- * times in one invocation (lavapipe silently stops shaders at 65,535).
+ * adapters), batch norm fused with its activation, and a fused in-place SGD update. Workgroup sizes, workgroup
+ * memory and dispatches follow the device's limits; no kernel loops more than 16,384 times in one invocation
+ * (lavapipe silently stops shaders at 65,535). `checkKernels` compares them with references on the running adapter.
+ * Row 1 of lib/'s layout (README, Layout): imports backend, random.
  */
 export { fusedOnWebGpu, KERNEL_MODES, type KernelMode, kernelMode, useKernels } from "./registry.ts";
 export { fusedSgdUpdate, type SgdHyper } from "./sgd_update.ts";
@@ -10,10 +12,12 @@ export { type ConvProduct } from "./conv_programs.ts";
 export {
   CONV_STRATEGIES,
   convInfo,
+  type ConvPlan,
   type ConvStrategy,
   convStrategy,
   convStrategySetting,
   planConv,
+  resolveConvStrategy,
   useConvStrategy,
 } from "./conv_kernels.ts";
 export {
@@ -23,4 +27,34 @@ export {
   type BnActivation,
   bnLoopIterations,
 } from "./batch_norm.ts";
-export { syncDevice } from "./webgpu_backend.ts";
+export { runningLimits, syncDevice } from "./webgpu_backend.ts";
+export { type KernelLimits, kernelLimits, MAX_LOOP_ITERATIONS, MINIMUM_LIMITS } from "./limits.ts";
+export {
+  CHECK_BATCH,
+  CHECK_CONVS,
+  CHECK_TOLERANCE,
+  checkKernels,
+  checksUnder,
+  type CheckVerdict,
+  checkVerdict,
+  compareBatchNorm,
+  compareConv,
+  compareSgd,
+  type KernelCheck,
+  type KernelCheckOptions,
+  type KernelCheckReport,
+  type KernelVariant,
+  onCpu,
+  uniform,
+  withKernels,
+} from "./check.ts";
+export {
+  batchNormActF64,
+  conv2dBackpropFilterF64,
+  type ConvGeometry,
+  type ModelGradients,
+  modelGradients,
+  onCpuWithReferenceFilterGrad,
+  relativeError,
+  sgdF64,
+} from "./reference.ts";

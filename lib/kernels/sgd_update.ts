@@ -1,20 +1,21 @@
 import { tf } from "../backend/tf.ts";
+import { foldDispatch, kernelLimits, workgroupThreads } from "./limits.ts";
 import { gpuBuffer, recordDispatch, webgpuBackend } from "./webgpu_backend.ts";
 
 /**
  * One parameter's SGD step in place, PyTorch's form: g = grad + wd * w; v = mu * v + g;
  * w -= lr * (nesterov ? g + mu * v : v). Reads w, v and grad once and writes w and v once.
  */
-const SHADER = `
+const shader = (threads: number) => `
 struct Hyper { lr: f32, momentum: f32, weightDecay: f32, nesterov: f32 }
 @group(0) @binding(0) var<storage, read_write> w: array<f32>;
 @group(0) @binding(1) var<storage, read_write> v: array<f32>;
 @group(0) @binding(2) var<storage, read> g: array<f32>;
 @group(0) @binding(3) var<uniform> h: Hyper;
 
-@compute @workgroup_size(${256})
+@compute @workgroup_size(${threads})
 fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
-  let i = id.x + id.y * groups.x * 256u;
+  let i = id.x + id.y * groups.x * ${threads}u;
   if (i >= arrayLength(&w)) { return; }
   let grad = g[i] + h.weightDecay * w[i];
   let vel = h.momentum * v[i] + grad;
@@ -22,13 +23,22 @@ fn main(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) g
   w[i] = w[i] - h.lr * select(vel, grad + h.momentum * vel, h.nesterov != 0.0);
 }`;
 
-const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
+const pipelines = new WeakMap<GPUDevice, { pipeline: GPUComputePipeline; threads: number }>();
 
-function pipeline(device: GPUDevice): GPUComputePipeline {
+/** The update's pipeline on `device`, its workgroup size from the device's limits. */
+function pipeline(device: GPUDevice): { pipeline: GPUComputePipeline; threads: number } {
   let p = pipelines.get(device);
   if (!p) {
-    const module = device.createShaderModule({ code: SHADER, label: "davidnet_sgd_update" });
-    p = device.createComputePipeline({ layout: "auto", compute: { module, entryPoint: "main" } });
+    const threads = workgroupThreads(kernelLimits(device), 256), label = `davidnet_sgd_update_${threads}`;
+    const module = device.createShaderModule({ code: shader(threads), label });
+    p = {
+      pipeline: device.createComputePipeline({
+        layout: "auto",
+        label,
+        compute: { module, entryPoint: "main" },
+      }),
+      threads,
+    };
     pipelines.set(device, p);
   }
   return p;
@@ -59,7 +69,7 @@ export function fusedSgdUpdate(
   const uniforms = b.makeUniforms([
     { type: "float32", data: [h.lr, h.momentum, h.weightDecay, h.nesterov ? 1 : 0] },
   ]);
-  const p = pipeline(b.device);
+  const { pipeline: p, threads } = pipeline(b.device);
   const bindGroup = b.device.createBindGroup({
     layout: p.getBindGroupLayout(0),
     entries: [binding(weight, true), binding(velocity, true), binding(grad, false), uniforms].map((
@@ -67,8 +77,12 @@ export function fusedSgdUpdate(
       i,
     ) => ({ binding: i, resource })),
   });
-  const groups = Math.ceil(n / 256), dx = Math.min(groups, 65535);
-  recordDispatch(b, p, bindGroup, [dx, Math.ceil(groups / dx), 1], [
+  const dispatch = foldDispatch(
+    Math.ceil(n / threads),
+    kernelLimits(b.device),
+    `SGD update of ${weight.name}`,
+  );
+  recordDispatch(b, p, bindGroup, dispatch, [
     weight.dataId,
     velocity.dataId,
     grad.dataId,

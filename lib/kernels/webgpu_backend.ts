@@ -1,4 +1,5 @@
 import { tf } from "../backend/tf.ts";
+import { assertWithinLimits, type KernelLimits, kernelLimits } from "./limits.ts";
 
 /**
  * The parts of tfjs-backend-webgpu 4.22's `WebGPUProgram` that a custom program fills in. `getUserCode` returns
@@ -83,6 +84,28 @@ export function webgpuBackend(backend: tf.KernelBackend = tf.backend()): WebGpuB
     );
   }
   return backend as unknown as WebGpuBackendInternals;
+}
+
+/** The limits of the running webgpu backend's device (what the kernels size themselves by). */
+export function runningLimits(): KernelLimits {
+  return kernelLimits(webgpuBackend().device);
+}
+
+const bytesOf = (t: tf.TensorInfo) => t.shape.reduce((a, b) => a * b, 1) * 4;
+
+/**
+ * Runs one of davidnet's programs (float32 output) through tfjs, after checking it against the device's `limits`:
+ * a program beyond them would be rejected by WebGPU only through an uncaptured error, its dispatch skipped.
+ */
+export function runProgram(
+  backend: WebGpuBackendInternals,
+  program: WebGpuProgram,
+  inputs: tf.TensorInfo[],
+  limits: KernelLimits,
+): tf.TensorInfo {
+  const output = program.outputShape.reduce((a, b) => a * b, 1) * 4;
+  assertWithinLimits(program, { inputs: inputs.map(bytesOf), output }, limits);
+  return backend.runWebGPUProgram(program, inputs, "float32");
 }
 
 /** Adds one dispatch of `pipeline` to the backend's current compute pass, in order with tfjs's own programs. */

@@ -32,7 +32,7 @@ export interface TrainOptions {
   onEpoch?: (m: EpochMetrics) => void;
   /** Polled after every step; true finishes the step, checkpoints and stops. */
   shouldStop?: () => boolean;
-  /** The machine's 1-minute load average, recorded with every epoch (the CLI passes `Deno.loadavg`). */
+  /** The machine's 1-minute load average, recorded with every epoch (the CLI passes the OS load average). */
   machineLoad?: () => number;
 }
 

@@ -2,10 +2,14 @@
  * The browser entry of `deno task serve`: trains DavidNet with lib/train on the page's WebGPU, with live charts,
  * stop and continue, and the model as a download. URL parameters preset the form and can start a run at once:
  * `?preset=smoke&train=512&test=500&epochs=2&batch=128&seed=0&sync=1&compat=1&autostart=1`. `compat=1` asks for
- * a feature level "compatibility" adapter (Chromium's OpenGL ES path through ANGLE). `window.davidnet` exposes the
- * run's state to tests.
+ * a feature level "compatibility" adapter (Chromium's OpenGL ES path through ANGLE). Before its first run the page
+ * checks the fast kernels against references on the adapter (as `deno task train` does once per adapter) and
+ * shows the result; where they fail, it trains with tfjs's stock kernels and says why. `window.davidnet` exposes
+ * the run's state to tests.
  */
 import { tf } from "../backend/tf.ts";
+import { checkKernels, type CheckVerdict, checkVerdict } from "../kernels/check.ts";
+import { resolveConvStrategy } from "../kernels/conv_kernels.ts";
 import { type PresetName, PRESETS } from "../config/presets.ts";
 import { type ModelFiles, modelFromFiles, modelToFiles } from "../model/artifacts.ts";
 import { scheduleOf } from "../config/rates.ts";
@@ -32,6 +36,8 @@ interface PageState {
   progressReports: number;
   /** `tf.getBackend()` now. */
   getBackend: () => string;
+  /** The kernel check's verdict on this adapter, once it has run (before the first run). */
+  kernelCheck?: CheckVerdict & { strategy: "tiled" | "direct"; seconds: number };
 }
 
 const state: PageState = { status: "starting", progressReports: 0, getBackend: () => tf.getBackend() };
@@ -117,13 +123,37 @@ async function keepSnapshot(s: CheckpointSnapshot): Promise<void> {
   charts.loss = { step: s.state.losses.map((_, i) => i + 1), loss: [...s.state.losses] };
 }
 
+/**
+ * The fast kernels against references on this adapter under the conv strategy `cfg` takes, once per page: the
+ * same check `deno task train` runs once per adapter. Shows the verdict; returns `cfg`, or `cfg` with tfjs's stock
+ * kernels when the fast ones fail here.
+ */
+async function withCheckedKernels(cfg: TrainConfig): Promise<TrainConfig> {
+  const strategy = resolveConvStrategy(cfg.kernels.conv);
+  if (state.kernelCheck?.strategy !== strategy) {
+    setStatus(`checking the fast kernels (conv ${strategy}) against references on this adapter...`);
+    const report = await checkKernels({ strategies: [strategy] });
+    const name = state.adapter ? describeAdapter(state.adapter) : "this adapter";
+    state.kernelCheck = { ...checkVerdict(report, name, strategy), strategy, seconds: report.seconds };
+  }
+  const check = state.kernelCheck;
+  const line = byId("kernels");
+  line.className = check.safe ? "" : "failed";
+  line.textContent = check.safe
+    ? `kernel check (${check.seconds.toFixed(1)} s): ${check.reason}`
+    : `kernel check: ${check.reason}; training with tfjs's stock kernels instead`;
+  return check.safe || cfg.kernels.mode === "stock"
+    ? cfg
+    : { ...cfg, kernels: { ...cfg.kernels, mode: "stock" } };
+}
+
 /** Trains (fresh, or continuing the kept snapshot) and updates the charts as it goes. */
 async function run(resume: boolean): Promise<void> {
   byId("error").hidden = true;
-  const cfg = resume && state.config ? state.config : configFromForm();
-  const testImages = resume && state.testImages ? state.testImages : formInt("test");
   state.status = "loading";
   setButtons();
+  const cfg = resume && state.config ? state.config : await withCheckedKernels(configFromForm());
+  const testImages = resume && state.testImages ? state.testImages : formInt("test");
   const page = await loadData(cfg, testImages);
   state.config = cfg;
   state.testImages = testImages;

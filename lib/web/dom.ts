@@ -6,6 +6,7 @@
 /** An element of index.html, with the members the page touches. */
 export interface PageElement {
   textContent: string | null;
+  className: string;
   value: string;
   disabled: boolean;
   hidden: boolean;

@@ -1,7 +1,7 @@
 /**
  * The browser page (`deno task serve`): its server, which bundles `app.ts` (the page itself, trained on the
  * visitor's WebGPU with the same library), and the headless Chromium that the bench and the tests drive.
- * Row 6 of lib/'s layout (README, Layout): imports backend, config, data, model, report, train.
+ * Row 6 of lib/'s layout (README, Layout): imports backend, config, data, kernels, model, report, train.
  */
 export {
   bundleApp,
