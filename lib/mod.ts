@@ -16,11 +16,11 @@ export { type Cifar10, CLASS_NAMES, loadCifar10, type Split } from "./data/mod.t
 export { DEFAULT_SHARD_DIR, loadTrainingData, readShards, writeShards } from "./shards/mod.ts";
 export {
   ARCH_NAMES,
-  buildDavidNet,
+  buildNet,
   countTrainableParams,
-  type DavidNetConfig,
   layerTable,
   NET_SPECS,
+  type NetConfig,
   netSpec,
   whiteningFiltersFor,
   whiteningPlaceholder,

@@ -10,7 +10,7 @@ import {
   averageMoments,
   BatchNormAct,
   blockLayers,
-  buildDavidNet,
+  buildNet,
   type ChannelMoments,
   channelMoments,
   HE_FROM_TORCH_INIT,
@@ -52,7 +52,7 @@ function moments(v: ArrayLike<number>, c: number): { mean: number[]; variance: n
 
 Deno.test("scaleKernels multiplies every conv and linear kernel, nothing else; HE_FROM_TORCH_INIT is sqrt(6)", async () => {
   close(HE_FROM_TORCH_INIT ** 2 / 2 * (1 / 3), 1); // He variance 2/fan_in over PyTorch's 1/(3 fan_in)
-  const model = buildDavidNet({ arch: "basic", width: 1 / 16 }, { seed: 3 });
+  const model = buildNet({ arch: "basic", width: 1 / 16 }, { seed: 3 });
   const before = await Promise.all(model.weights.map((w) => w.read().data()));
   const tensors = tf.memory().numTensors;
   const n = scaleKernels(model, 2.5);
@@ -123,14 +123,14 @@ Deno.test("channelMoments: conv, BN + ReLU and pooled outputs against float64 by
 Deno.test("blockLayers lists each block's conv and activation in order, with and without BN", () => {
   const blocks = ["prep", "layer1", "layer1_extra", "layer2", "layer2_extra", "layer3", "layer3_extra"];
   for (const batchNorm of [true, false]) {
-    const model = buildDavidNet({ arch: "A-L1L2L3", width: 1 / 16, batchNorm });
+    const model = buildNet({ arch: "A-L1L2L3", width: 1 / 16, batchNorm });
     assert.deepEqual(
       blockLayers(model),
       blocks.map((b) => ({ block: b, conv: `${b}_conv`, act: `${b}_${batchNorm ? "bn" : "relu"}` })),
     );
     model.dispose();
   }
-  const david = buildDavidNet({ width: 1 / 16 });
+  const david = buildNet({ width: 1 / 16 });
   assert.deepEqual(blockLayers(david).map((b) => b.block), [
     "prep",
     "layer1",

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { tf } from "../lib/backend/mod.ts";
-import { buildDavidNet } from "../lib/model/mod.ts";
+import { buildNet } from "../lib/model/mod.ts";
 import { normalizeImages, smoothedCrossEntropy } from "../lib/train/mod.ts";
 import { cifar10 } from "./helpers.ts";
 import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
@@ -13,7 +13,7 @@ import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./r
 /** DavidNet's gradients for the first `batch` training images; weights from `weights` or a fresh seeded net. */
 async function gradients(width: number, batch: number, weights?: Float32Array[]) {
   const data = await cifar10();
-  const model = buildDavidNet({ width, activation: "celu", celuAlpha: 0.3, pool: "avg" }, { seed: 3 });
+  const model = buildNet({ width, activation: "celu", celuAlpha: 0.3, pool: "avg" }, { seed: 3 });
   const x = normalizeImages(data.train, data.stats, 0, batch);
   const y = tf.tensor1d(data.train.labels.subarray(0, batch), "int32");
   try {

@@ -20,7 +20,7 @@ import {
   uniform,
 } from "../lib/kernels/mod.ts";
 import { compareNetGradients } from "../lib/doctor/mod.ts";
-import { buildDavidNet, convShapes } from "../lib/model/mod.ts";
+import { buildNet, convShapes } from "../lib/model/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 
 // As every command starts it (the native backend, when set up, must load before any WebGPU adapter), then the same
@@ -45,7 +45,7 @@ Deno.test("every conv plan at every DavidNet shape up to batch 2048 fits the lim
   cases.push(tighter({ maxComputeInvocationsPerWorkgroup: 16, maxComputeWorkgroupSizeX: 16 }));
   for (const limits of cases) {
     for (const width of [1, 1 / 16]) {
-      const model = buildDavidNet({ width });
+      const model = buildNet({ width });
       const shapes = convShapes(model);
       model.dispose();
       for (const batch of [8, 512, 2048]) {

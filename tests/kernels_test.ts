@@ -28,8 +28,8 @@ import {
   uniform,
   useKernels,
 } from "../lib/kernels/mod.ts";
-import { buildDavidNet, convShapes } from "../lib/model/mod.ts";
-import { NesterovSgd } from "../lib/train/mod.ts";
+import { buildNet, convShapes } from "../lib/model/mod.ts";
+import { MomentumSgd } from "../lib/train/mod.ts";
 import { expectedAdapter, testShapes } from "./adapters.ts";
 
 const backend = await initBackend("webgpu", { log: () => {} });
@@ -40,7 +40,7 @@ const SIZES = testShapes() === "all"
 
 /** The distinct conv geometries of DavidNet at `width` (the residual convs repeat). */
 function distinctConvs(width: number) {
-  const model = buildDavidNet({ width });
+  const model = buildNet({ width });
   const shapes = convShapes(model);
   model.dispose();
   return shapes.filter((s, i) =>
@@ -157,7 +157,7 @@ Deno.test("the SGD step of the trainer, fused and stock, equals the float64 form
   const run = async (mode: "stock" | "fast") => {
     useKernels(mode);
     const w = tf.variable(tf.tensor1d(w0));
-    const sgd = new NesterovSgd(
+    const sgd = new MomentumSgd(
       [{ name: "all", lrScale: 1, wdScale: 1, params: [{ name: "w", variable: w }] }],
       { momentum: 0.9, weightDecay: 5e-4, nesterov: true },
     );

@@ -11,7 +11,7 @@ import { tf } from "../lib/backend/mod.ts";
 import {
   AIRBENCH94_NET,
   BatchNormAct,
-  buildDavidNet,
+  buildNet,
   countTrainableParams,
   DAVIDNET_DEFAULTS,
   diracKernel,
@@ -98,7 +98,7 @@ backendTest(
 );
 
 backendTest("a GELU net without batch norm has GELU layers named <block>_gelu", () => {
-  const noBn = buildDavidNet({ width: 1 / 16, activation: "gelu", batchNorm: false });
+  const noBn = buildNet({ width: 1 / 16, activation: "gelu", batchNorm: false });
   try {
     assert.equal(layerTable(noBn).filter((r) => r.kind === "DavidnetGelu").length, 8);
     assert.ok(noBn.getLayer("layer2_gelu"));
@@ -189,8 +189,8 @@ backendTest(
   "Dirac init: the first min(in, out) filters of every trainable conv pass their channel through exactly",
   async () => {
     const before = tf.memory().numTensors;
-    const dirac = buildDavidNet(AIRBENCH94_NET, { seed: 3, whitening: FILTERS });
-    const plain = buildDavidNet({ ...AIRBENCH94_NET, diracInit: false }, { seed: 3, whitening: FILTERS });
+    const dirac = buildNet(AIRBENCH94_NET, { seed: 3, whitening: FILTERS });
+    const plain = buildNet({ ...AIRBENCH94_NET, diracInit: false }, { seed: 3, whitening: FILTERS });
     const kernel = (m: tf.LayersModel, name: string) => m.getLayer(name).getWeights()[0].data();
     try {
       const convs = dirac.layers.filter((l) => l.getClassName() === "Conv2D" && l.trainable).map((l) =>
@@ -366,7 +366,7 @@ backendTest(
   "the airbench94 net: airbench94.py's layers and shapes (32 -> 31 -> 15 -> 7 -> 3 -> 1), 1,971,352 trained",
   async () => {
     const before = tf.memory().numTensors;
-    const model = buildDavidNet(AIRBENCH94_NET, { whitening: FILTERS });
+    const model = buildNet(AIRBENCH94_NET, { whitening: FILTERS });
     try {
       const table = layerTable(model);
       assert.deepEqual(table.map((r) => `${r.layer} ${r.kind} ${r.output}`), AIRBENCH_LAYERS);
@@ -421,7 +421,7 @@ backendTest(
 backendTest(
   "the 2x2 prep: gelu(valid 2x2 conv + bias), output (i, j) reading input rows i, i+1 and columns j, j+1",
   async () => {
-    const model = buildDavidNet({ ...AIRBENCH94_NET, width: 1 / 16 }, { whitening: FILTERS });
+    const model = buildNet({ ...AIRBENCH94_NET, width: 1 / 16 }, { whitening: FILTERS });
     const bias = uniform(24, 60, -0.3, 0.3);
     const xs = uniform(2 * 32 * 32 * 3, 61, -2, 2);
     try {
@@ -457,7 +457,7 @@ backendTest(
 
 /** Every trainable gradient of a small airbench net (average pools: no max-pool ties between backends). */
 async function airbenchGradients(weights?: Float32Array[]) {
-  const model = buildDavidNet({ ...AIRBENCH94_NET, width: 1 / 8, pool: "avg" }, {
+  const model = buildNet({ ...AIRBENCH94_NET, width: 1 / 8, pool: "avg" }, {
     seed: 5,
     whitening: FILTERS,
   });
@@ -494,7 +494,7 @@ backendTest(
 backendTest(
   "an airbench net survives a save and load: fixed whitening, its bias (trained or frozen), GELU, BN",
   async () => {
-    const model = buildDavidNet(AIRBENCH94_NET, { seed: 8, whitening: FILTERS });
+    const model = buildNet(AIRBENCH94_NET, { seed: 8, whitening: FILTERS });
     const bias = uniform(24, 80, -0.2, 0.2);
     const x = tf.tensor4d(uniform(2 * 32 * 32 * 3, 81, -2, 2), [2, 32, 32, 3]);
     const loaded: tf.LayersModel[] = [];
@@ -544,9 +544,9 @@ Deno.test("configs saved with a boolean whiten read back as 3x3 / none; a bad wh
   assert.equal(read.config.model.whiten, "3x3");
   assert.equal(read.config.model.diracInit, false);
   assert.equal(read.config.epochs, 10);
-  assert.throws(() => buildDavidNet({ whiten: true as never }), /whiten true: pick one of none, 3x3, 2x2/);
+  assert.throws(() => buildNet({ whiten: true as never }), /whiten true: pick one of none, 3x3, 2x2/);
   assert.throws(
-    () => buildDavidNet({ whiten: "2x2" }, { whitening: new Float32Array(729) }),
+    () => buildNet({ whiten: "2x2" }, { whitening: new Float32Array(729) }),
     /need 2x2x3x24 = 288/,
   );
 });

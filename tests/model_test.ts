@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   activationLayerName,
-  buildDavidNet,
+  buildNet,
   Celu,
   channels,
   countTrainableParams,
@@ -12,7 +12,7 @@ import {
 await initBackend("webgpu", { log: () => {} });
 
 Deno.test("full DavidNet: 6,573,120 trainable parameters, the seed's layer shapes, 10 logits", () => {
-  const model = buildDavidNet();
+  const model = buildNet();
   try {
     assert.equal(countTrainableParams(model), 6_573_120);
     const table = layerTable(model);
@@ -36,8 +36,8 @@ Deno.test("full DavidNet: 6,573,120 trainable parameters, the seed's layer shape
 });
 
 Deno.test("weights start like PyTorch: kaiming-uniform(a=sqrt 5) bounds, BN weight 1 and bias 0, seeded", async () => {
-  const a = buildDavidNet({ width: 0.25 }, { seed: 5 }), b = buildDavidNet({ width: 0.25 }, { seed: 5 });
-  const c = buildDavidNet({ width: 0.25 }, { seed: 6 });
+  const a = buildNet({ width: 0.25 }, { seed: 5 }), b = buildNet({ width: 0.25 }, { seed: 5 });
+  const c = buildNet({ width: 0.25 }, { seed: 6 });
   try {
     const k = Float32Array.from(await a.getLayer("layer2_conv").getWeights()[0].data()); // 3x3x32 -> 64: fan_in 288
     const bound = Math.sqrt(1 / 288);
@@ -63,10 +63,10 @@ Deno.test("CELU(alpha) matches its formula; a CELU net builds", async () => {
   const want = [-3, -0.5, 0, 0.25, 2].map((v) => Math.max(0, v) + Math.min(0, 0.5 * (Math.exp(v / 0.5) - 1)));
   (await y.data()).forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-6, `${v} vs ${want[i]}`));
   tf.dispose([x, y]);
-  const m = buildDavidNet({ width: 1 / 16, activation: "celu" });
+  const m = buildNet({ width: 1 / 16, activation: "celu" });
   assert.equal((m.getLayer("prep_bn").getConfig() as { activation: string }).activation, "celu");
   m.dispose();
-  const noBn = buildDavidNet({ width: 1 / 16, activation: "celu", batchNorm: false });
+  const noBn = buildNet({ width: 1 / 16, activation: "celu", batchNorm: false });
   assert.equal(layerTable(noBn).filter((r) => r.kind === "DavidnetCelu").length, 8);
   assert.equal(activationLayerName(noBn, "layer2"), "layer2_celu");
   noBn.dispose();

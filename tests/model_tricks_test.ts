@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   BatchNormAct,
-  buildDavidNet,
+  buildNet,
   countTrainableParams,
   patchEigens,
   patchLength,
@@ -161,7 +161,7 @@ Deno.test("ghost BN: a batch that is not a multiple of the group fails, naming b
 
 /** Every trainable gradient of a small net with all the model tricks on, from seeded weights and images. */
 async function trickGradients(whitening: Float32Array, weights?: Float32Array[]) {
-  const model = buildDavidNet(
+  const model = buildNet(
     {
       width: 1 / 16,
       activation: "celu",
@@ -201,7 +201,7 @@ Deno.test("every gradient of a net with ghost BN, moved pool, frozen scale and w
 });
 
 Deno.test("frozen BN scale: gamma fixed at 1, not trainable, unchanged by a step; beta trains", async () => {
-  const model = buildDavidNet({ width: 1 / 16, freezeBnScale: true, ghostBatch: 2 }, { seed: 1 });
+  const model = buildNet({ width: 1 / 16, freezeBnScale: true, ghostBatch: 2 }, { seed: 1 });
   const x = tf.tensor4d(uniform(4 * 32 * 32 * 3, 5, -2, 2), [4, 32, 32, 3]);
   const y = tf.oneHot(tf.tensor1d([1, 3, 5, 7], "int32"), 10);
   const read = (suffix: string) =>
@@ -209,7 +209,7 @@ Deno.test("frozen BN scale: gamma fixed at 1, not trainable, unchanged by a step
   try {
     assert.ok(model.trainableWeights.every((w) => !w.originalName.endsWith("/gamma")));
     assert.equal(model.nonTrainableWeights.filter((w) => w.originalName.endsWith("/gamma")).length, 8);
-    const full = buildDavidNet({}), frozen = buildDavidNet({ freezeBnScale: true });
+    const full = buildNet({}), frozen = buildNet({ freezeBnScale: true });
     assert.equal(countTrainableParams(full) - countTrainableParams(frozen), 64 + 3 * 128 + 256 + 3 * 512);
     full.dispose();
     frozen.dispose();
@@ -233,7 +233,7 @@ Deno.test("frozen BN scale: gamma fixed at 1, not trainable, unchanged by a step
 Deno.test("moved pool: conv -> pool -> BN-act in every pooled layer (Page's conv_pool_block_pre)", async () => {
   const inbound = (m: tf.LayersModel, name: string) =>
     m.getLayer(name).inboundNodes[0].inboundLayers.map((l) => l.name);
-  const moved = buildDavidNet({ width: 1 / 16, movePool: true }), plain = buildDavidNet({ width: 1 / 16 });
+  const moved = buildNet({ width: 1 / 16, movePool: true }), plain = buildNet({ width: 1 / 16 });
   try {
     for (const layer of ["layer1", "layer2", "layer3"]) {
       assert.deepEqual(inbound(moved, `${layer}_pool`), [`${layer}_conv`]);
@@ -337,7 +337,7 @@ Deno.test("3x3 whitening: the whitened patches' covariance is diag(λ / (λ + 1e
   assert.notDeepEqual(await whiteningFiltersFor("3x3", padded, 50), filters);
   padded.dispose();
   // The net: prep_whiten holds the filters, is not trained; a 1x1 prep conv follows; no filters, no net.
-  const model = buildDavidNet({ width: 1 / 16, whiten: "3x3" }, { whitening: filters });
+  const model = buildNet({ width: 1 / 16, whiten: "3x3" }, { whitening: filters });
   try {
     assert.deepEqual(await model.getLayer("prep_whiten").getWeights()[0].data(), filters);
     assert.ok(!model.trainableWeights.some((w) => w.originalName.startsWith("prep_whiten")));
@@ -346,14 +346,14 @@ Deno.test("3x3 whitening: the whitened patches' covariance is diag(λ / (λ + 1e
   } finally {
     model.dispose();
   }
-  assert.throws(() => buildDavidNet({ whiten: "3x3" }), /no whitening filters/);
-  assert.throws(() => buildDavidNet({ whiten: "3x3" }, { whitening: new Float32Array(10) }), /729/);
+  assert.throws(() => buildNet({ whiten: "3x3" }), /no whitening filters/);
+  assert.throws(() => buildNet({ whiten: "3x3" }, { whitening: new Float32Array(10) }), /729/);
 });
 
 Deno.test("a net with every model trick survives a save and load: frozen scales, ghost batch, fixed whitening", async () => {
   const whitening = uniform(729, 3);
   const cfg = { width: 1 / 16, freezeBnScale: true, ghostBatch: 4, whiten: "3x3" as const, movePool: true };
-  const model = buildDavidNet(cfg, { seed: 4, whitening });
+  const model = buildNet(cfg, { seed: 4, whitening });
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(tf.io.withSaveHandler((a) => {
     artifacts = a;

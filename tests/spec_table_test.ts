@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   ARCH_NAMES,
-  buildDavidNet,
+  buildNet,
   countTrainableParams,
   NET_SPECS,
   PAGE_ARCH_RESULTS,
@@ -72,7 +72,7 @@ Deno.test("every spec at widths 1 and 1/16, BN scale trained or frozen: the buil
   for (const arch of ARCH_NAMES) {
     for (const width of [1, 1 / 16]) {
       for (const freezeBnScale of [false, true]) {
-        const model = buildDavidNet({ arch, width, freezeBnScale });
+        const model = buildNet({ arch, width, freezeBnScale });
         assert.equal(
           specParamCount(NET_SPECS[arch], width, { freezeBnScale }),
           countTrainableParams(model),
@@ -90,7 +90,7 @@ Deno.test("every spec with each input whitening, BN scale trained or frozen: the
     for (const arch of ARCH_NAMES) {
       for (const freezeBnScale of [false, true]) {
         const width = arch === "airbench" ? 1 : 1 / 16;
-        const model = buildDavidNet({ arch, width, freezeBnScale, whiten }, {
+        const model = buildNet({ arch, width, freezeBnScale, whiten }, {
           whitening: whiteningPlaceholder(whiten),
         });
         assert.equal(

@@ -8,7 +8,7 @@ import { initBackend, tf } from "../lib/backend/mod.ts";
 import {
   ARCH_NAMES,
   type ArchName,
-  buildDavidNet,
+  buildNet,
   channels,
   countTrainableParams,
   layerTable,
@@ -66,7 +66,7 @@ Deno.test("the registry: Page's backbone steps, 14 class A/B nets and airbench; 
   }
   assert.equal(NET_SPECS.davidnet, NET_SPECS["B-L1L3"]);
   assert.throws(() => netSpec("resnet50"), /unknown net "resnet50": pick one of davidnet/);
-  assert.throws(() => buildDavidNet({ arch: "resnet50" as ArchName }), /unknown net/);
+  assert.throws(() => buildNet({ arch: "resnet50" as ArchName }), /unknown net/);
   assert.deepEqual(channels(1 / 16), [4, 8, 16, 32]);
   assert.deepEqual(channels(1, "backbone-pool"), [64, 128, 256, 256]);
   assert.deepEqual(channels(1, "airbench"), [24, 64, 256, 256]);
@@ -80,7 +80,7 @@ Deno.test("every spec at full width has its independently counted trainable para
   assert.equal(expectedParams("backbone-1x1s2"), 1856 + 8448 + 33280 + 66048 + 5130);
   assert.equal(expectedParams("airbench"), 696 + (13952 + 36992) + (147968 + 590336) + 2 * 590336 + 2560);
   for (const name of ARCH_NAMES) {
-    const model = buildDavidNet({ arch: name });
+    const model = buildNet({ arch: name });
     try {
       assert.equal(countTrainableParams(model), expectedParams(name), name);
       assert.equal(
@@ -95,7 +95,7 @@ Deno.test("every spec at full width has its independently counted trainable para
 
 Deno.test("the backbones' downsampling: 1x1 and 3x3 stride-2 convs (3x3 padded 1 a side), pools, heads", () => {
   const shapes = (name: ArchName) => {
-    const model = buildDavidNet({ arch: name, width: 1 / 16 });
+    const model = buildNet({ arch: name, width: 1 / 16 });
     const table = layerTable(model);
     model.dispose();
     return Object.fromEntries(table.map((r) => [r.layer, `${r.kind} ${r.output}`]));
@@ -121,7 +121,7 @@ Deno.test("the backbones' downsampling: 1x1 and 3x3 stride-2 convs (3x3 padded 1
 });
 
 Deno.test("a stride-2 3x3 conv samples like PyTorch's padding=1: output (i, j) centred on input (2i, 2j)", async () => {
-  const model = buildDavidNet({ arch: "backbone-3x3s2", width: 1 / 16 });
+  const model = buildNet({ arch: "backbone-3x3s2", width: 1 / 16 });
   try {
     const probe = tf.model({
       inputs: model.inputs,
@@ -156,7 +156,7 @@ Deno.test("a stride-2 3x3 conv samples like PyTorch's padding=1: output (i, j) c
 Deno.test("every spec runs forward at 1/16 width: 10 logits", () => {
   const x = tf.randomNormal([2, 32, 32, 3], 0, 1, "float32", 1);
   for (const name of ARCH_NAMES) {
-    const model = buildDavidNet({ arch: name, width: 1 / 16 });
+    const model = buildNet({ arch: name, width: 1 / 16 });
     const out = model.predict(x) as tf.Tensor;
     assert.deepEqual(out.shape, [2, 10], name);
     tf.dispose(out);

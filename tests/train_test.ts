@@ -4,7 +4,7 @@ import { checkpointTo, loadCheckpoint, loadModel, saveModel } from "../lib/run/m
 import { SMOKE, SMOKE_TRICKS } from "../lib/config/mod.ts";
 import {
   evaluate,
-  NesterovSgd,
+  MomentumSgd,
   predictLogits,
   smoothedCrossEntropy,
   train,
@@ -44,7 +44,7 @@ Deno.test("label-smoothed cross-entropy equals a hand computation", async () => 
 
 Deno.test("Nesterov SGD with weight decay follows PyTorch's update", async () => {
   const w = tf.variable(tf.tensor1d([1, -2]), true, "sgd_test_w");
-  const sgd = new NesterovSgd(
+  const sgd = new MomentumSgd(
     [{ name: "all", lrScale: 1, wdScale: 1, params: [{ name: "w", variable: w }] }],
     { momentum: 0.9, weightDecay: 0.1, nesterov: true },
   );

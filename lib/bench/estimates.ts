@@ -1,4 +1,4 @@
-import { buildDavidNet, whiteningPlaceholder } from "../model/mod.ts";
+import { buildNet, whiteningPlaceholder } from "../model/mod.ts";
 import { PRESETS } from "../config/mod.ts";
 import {
   type DeviceData,
@@ -19,7 +19,7 @@ export interface PresetEstimate extends TrainEstimate {
 /** Floating-point operations of a whole run of `cfg` (its net built once with placeholder whitening, then freed). */
 function runFlops(cfg: TrainConfig): number {
   const whitening = whiteningPlaceholder(cfg.model.whiten);
-  const model = buildDavidNet(cfg.model, { whitening });
+  const model = buildNet(cfg.model, { whitening });
   try {
     return trainingFlops(model, stepsOfRun(cfg) * cfg.batchSize);
   } finally {

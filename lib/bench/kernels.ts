@@ -1,8 +1,8 @@
 import { tf } from "../backend/mod.ts";
 import { convStrategy, type KernelMode, kernelMode, useKernels } from "../kernels/mod.ts";
-import { BatchNormAct, buildDavidNet, convShapes } from "../model/mod.ts";
+import { BatchNormAct, buildNet, convShapes } from "../model/mod.ts";
 import { Rng } from "../random/mod.ts";
-import { NesterovSgd } from "../train/mod.ts";
+import { MomentumSgd } from "../train/mod.ts";
 import { medianTime, type TimingMethod } from "./device_timing.ts";
 
 /** One kernel at one DavidNet shape, timed with tfjs's stock kernels and with davidnet's fast ones. */
@@ -74,7 +74,7 @@ export async function benchConvKernels(
   batch: number,
   reps: number,
 ): Promise<KernelComparison[]> {
-  const model = buildDavidNet({ width });
+  const model = buildNet({ width });
   const shapes = convShapes(model);
   model.dispose();
   const groups = new Map<string, typeof shapes>();
@@ -129,7 +129,7 @@ export async function benchBatchNorm(
   batch: number,
   reps: number,
 ): Promise<KernelComparison[]> {
-  const model = buildDavidNet({ width });
+  const model = buildNet({ width });
   const shapes = convShapes(model).map((s) => ({
     layer: s.layer.replace(/_conv$/, "_bn"),
     shape: [batch, s.input[0], s.input[1], s.filter[3]],
@@ -168,7 +168,7 @@ export async function benchBatchNorm(
 
 /** One SGD step (Nesterov, weight decay) over all of DavidNet's parameters at `width`. */
 export async function benchSgd(width: number, reps: number): Promise<KernelComparison> {
-  const model = buildDavidNet({ width });
+  const model = buildNet({ width });
   const params = model.trainableWeights.map((w) => ({
     name: w.originalName,
     variable: w.read() as tf.Variable,
@@ -176,7 +176,7 @@ export async function benchSgd(width: number, reps: number): Promise<KernelCompa
   const grads = Object.fromEntries(
     params.map((p, i) => [p.variable.name, uniform(p.variable.shape, 10 + i)]),
   );
-  const sgd = new NesterovSgd([{ name: "all", lrScale: 1, wdScale: 1, params }], {
+  const sgd = new MomentumSgd([{ name: "all", lrScale: 1, wdScale: 1, params }], {
     momentum: 0.9,
     weightDecay: 5e-4,
     nesterov: true,

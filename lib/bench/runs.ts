@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { buildDavidNet, whiteningPlaceholder } from "../model/mod.ts";
+import { buildNet, whiteningPlaceholder } from "../model/mod.ts";
 import { readRunConfig, readRunHistory, type RunSummary } from "../run/mod.ts";
 import { type MeanStd, meanStd } from "../stats/mod.ts";
 import { type EpochMetrics, stepsOfRun, trainingFlops } from "../train/mod.ts";
@@ -39,7 +39,7 @@ async function recordRun(dir: string): Promise<RecordedRun> {
     throw new Error(`${dir}: the run is ${summary.status}; finish it with deno task train --resume ${dir}`);
   }
   const cfg = record.config;
-  const model = buildDavidNet(cfg.model, { whitening: whiteningPlaceholder(cfg.model.whiten) });
+  const model = buildNet(cfg.model, { whitening: whiteningPlaceholder(cfg.model.whiten) });
   const flops = trainingFlops(model, stepsOfRun(cfg) * cfg.batchSize);
   model.dispose();
   const loads = metrics.map((m) => m.load1).filter((l): l is number => typeof l === "number");

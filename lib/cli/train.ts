@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { type BackendInfo, tf } from "../backend/mod.ts";
 import { exists, recoverDirAtomic, writeJsonAtomic } from "../io/mod.ts";
-import { buildDavidNet, countTrainableParams, layerTable, whiteningPlaceholder } from "../model/mod.ts";
+import { buildNet, countTrainableParams, layerTable, whiteningPlaceholder } from "../model/mod.ts";
 import * as aq from "arquero";
 import { formatFlops, formatSeconds, metricsRows, progressPrinter } from "../report/mod.ts";
 import { type DeviceData, toDevice, train, type TrainConfig } from "../train/mod.ts";
@@ -145,7 +145,7 @@ async function printCpuEstimate(cfg: TrainConfig, preset: string, device: Device
 function printModel(cfg: TrainConfig): void {
   // The table shows shapes and counts only: placeholder whitening filters stand in for the ones training computes.
   const whitening = whiteningPlaceholder(cfg.model.whiten);
-  const model = buildDavidNet(cfg.model, { seed: cfg.seed, whitening });
+  const model = buildNet(cfg.model, { seed: cfg.seed, whitening });
   try {
     console.log(aq.from(layerTable(model)).toMarkdown());
     console.log(

@@ -1,5 +1,5 @@
 import type { AugmentConfig } from "../augment/mod.ts";
-import type { DavidNetConfig } from "../model/mod.ts";
+import type { NetConfig } from "../model/mod.ts";
 import type { SchemaEntry } from "./schema.ts";
 
 /** The value type of an entry: one of its choices, a boolean, a string or a number. */
@@ -29,7 +29,7 @@ export type TrainConfig = ConfigOf<SchemaEntry>;
 /** Compile-time proof that `A` and `B` are the same type (an error here means the schema and a folder disagree). */
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const schemaMatchesTheFolders: [
-  Same<TrainConfig["model"], DavidNetConfig>,
+  Same<TrainConfig["model"], NetConfig>,
   Same<TrainConfig["augment"], AugmentConfig>,
 ] = [true, true];
 void schemaMatchesTheFolders;

@@ -17,7 +17,7 @@ import {
   relativeError,
   withKernels,
 } from "../kernels/mod.ts";
-import { buildDavidNet } from "../model/mod.ts";
+import { buildNet } from "../model/mod.ts";
 import { smoothedCrossEntropy } from "../train/mod.ts";
 
 /** Label smoothing of the step, as the presets train. */
@@ -47,7 +47,7 @@ async function stepGradients(
   batch: GradientBatch,
   weights?: Float32Array[],
 ): Promise<ModelGradients> {
-  const model = buildDavidNet({ width, activation: "celu", celuAlpha: 0.3, pool: "avg" }, { seed: 3 });
+  const model = buildNet({ width, activation: "celu", celuAlpha: 0.3, pool: "avg" }, { seed: 3 });
   const n = batch.labels.length;
   const x = tf.tensor4d(batch.images, [n, 32, 32, 3]), y = tf.tensor1d(batch.labels, "int32");
   try {

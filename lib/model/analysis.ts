@@ -1,5 +1,5 @@
 import { tf } from "../backend/tf.ts";
-import { activationLayerName } from "./davidnet.ts";
+import { activationLayerName } from "./build.ts";
 
 /** Receptive field of one layer's output: its side in input pixels and the input-pixel step between outputs. */
 export interface ReceptiveField {
@@ -101,7 +101,7 @@ export interface ChannelMoments {
 }
 
 /**
- * The layers to probe block by block in a net built by `buildDavidNet`: for every block in order (prep, layer1,
+ * The layers to probe block by block in a net built by `buildNet`: for every block in order (prep, layer1,
  * layer1_extra, ...), its conv's output (`<block>_conv`, before BN and activation) and its activation's output
  * (`<block>_bn` with the activation fused in, or `<block>_relu`/`_celu`/`_gelu` without BN).
  */

@@ -1,8 +1,8 @@
-/** The blocks that `buildDavidNet` assembles from a {@link NetSpec}, with their layer names. */
+/** The blocks that `buildNet` assembles from a {@link NetSpec}, with their layer names. */
 import { tf } from "../backend/tf.ts";
 import { Rng } from "../random/mod.ts";
 import { BatchNormAct } from "./batch_norm_act.ts";
-import type { DavidNetConfig } from "./davidnet.ts";
+import type { NetConfig } from "./build.ts";
 import { Bias, Celu, Gelu, Scale } from "./layers.ts";
 import type { HeadSpec, LayerSpec } from "./spec.ts";
 import { WHITENING_RECIPES, type WhiteningKind, whiteningWidth } from "./whitening.ts";
@@ -31,11 +31,11 @@ function torchInit(seed: number): ReturnType<typeof tf.initializers.varianceScal
  * {@link Rng} in the order the blocks are made, so a seed gives the same weights for the same spec.
  */
 export class Blocks {
-  readonly #cfg: DavidNetConfig;
+  readonly #cfg: NetConfig;
   readonly #rng: Rng;
 
   /** Blocks for `cfg`, with weight inits seeded from `seed`. */
-  constructor(cfg: DavidNetConfig, seed: number) {
+  constructor(cfg: NetConfig, seed: number) {
     this.#cfg = cfg;
     this.#rng = new Rng(seed, 0x1417);
   }

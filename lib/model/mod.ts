@@ -8,16 +8,16 @@
 export {
   activationLayerName,
   AIRBENCH94_NET,
-  buildDavidNet,
+  buildNet,
   type BuildOptions,
   channels,
   countTrainableParams,
   DAVIDNET_DEFAULTS,
-  type DavidNetConfig,
   type LayerRow,
   layerTable,
+  type NetConfig,
   savedModelConfig,
-} from "./davidnet.ts";
+} from "./build.ts";
 export { WHITEN_BIAS_LAYER, WHITEN_LAYER } from "./blocks.ts";
 export { diracKernel } from "./dirac.ts";
 export {

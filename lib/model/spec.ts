@@ -1,5 +1,5 @@
 /**
- * The net as data: a {@link NetSpec} says what `buildDavidNet` builds (prep block, layers, head), and
+ * The net as data: a {@link NetSpec} says what `buildNet` builds (prep block, layers, head), and
  * {@link NET_SPECS} names the nets of "How to train your ResNet" part 4 (Page's experiments.ipynb): the backbone
  * steps of his architecture search and his class A and class B nets, of which DavidNet is one; and airbench94's.
  */

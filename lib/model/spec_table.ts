@@ -20,7 +20,7 @@ export interface BlockParams {
 export interface SpecParamOptions {
   /** BN scale frozen at 1 (Page's `BatchNorm(weight=False)`): each BN then trains only its bias. Default false. */
   freezeBnScale?: boolean;
-  /** The input whitening, which replaces the prep conv (see `DavidNetConfig.whiten`). Default "none". */
+  /** The input whitening, which replaces the prep conv (see `NetConfig.whiten`). Default "none". */
   whiten?: Whiten;
 }
 

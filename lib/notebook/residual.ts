@@ -21,7 +21,7 @@ export function rmsOfMoments(m: ChannelMoments): number {
 }
 
 /**
- * For every residual block of a net built by `buildDavidNet` (each `<block>_add` layer, whose inputs are the
+ * For every residual block of a net built by `buildNet` (each `<block>_add` layer, whose inputs are the
  * shortcut and then the branch): how large the branch's output is against the shortcut's on the batch `x`, in one
  * forward pass with batch norm in training mode ({@link channelMoments}). At initialisation this says whether a
  * block starts close to the identity (a small branch) or not.

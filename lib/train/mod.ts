@@ -4,7 +4,7 @@
  */
 export * from "./types.ts";
 export { countCorrect, smoothedCrossEntropy } from "./loss.ts";
-export { type NamedParam, NesterovSgd, type ParamGroup, type SgdSettings } from "./sgd.ts";
+export { MomentumSgd, type NamedParam, type ParamGroup, type SgdSettings } from "./sgd.ts";
 export { denormalizeImages, type DeviceData, normalizeImages, toDevice } from "./device_data.ts";
 export { evaluate, predictLogits } from "./evaluate.ts";
 export { TARGET_ACCURACY, train, type TrainOptions, warmUp } from "./trainer.ts";

@@ -1,5 +1,5 @@
 import type { tf } from "../backend/tf.ts";
-import { type NamedParam, NesterovSgd, type ParamGroup } from "./sgd.ts";
+import { MomentumSgd, type NamedParam, type ParamGroup } from "./sgd.ts";
 import { sgdRates } from "../config/mod.ts";
 import type { TrainConfig } from "./types.ts";
 
@@ -32,8 +32,8 @@ export function paramGroups(model: tf.LayersModel, cfg: TrainConfig): ParamGroup
 }
 
 /** SGD over {@link paramGroups} with the config's momentum, weight decay ({@link sgdRates}) and Nesterov setting. */
-export function makeSgd(model: tf.LayersModel, cfg: TrainConfig): NesterovSgd {
-  return new NesterovSgd(paramGroups(model, cfg), {
+export function makeSgd(model: tf.LayersModel, cfg: TrainConfig): MomentumSgd {
+  return new MomentumSgd(paramGroups(model, cfg), {
     momentum: cfg.momentum,
     weightDecay: sgdRates(cfg).weightDecay,
     nesterov: cfg.nesterov,

@@ -1,13 +1,13 @@
 import { augmentBatch, type DeviceDraws, drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { tf } from "../backend/tf.ts";
-import { buildDavidNet, whiteningFiltersFor } from "../model/mod.ts";
+import { buildNet, whiteningFiltersFor } from "../model/mod.ts";
 import type { Schedule } from "../schedule/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { countCorrect, smoothedCrossEntropy } from "./loss.ts";
 import { scheduleOf } from "../config/mod.ts";
 import { type Stage, stagesFor } from "./stages/mod.ts";
 import { makeSgd } from "./param_groups.ts";
-import type { NesterovSgd } from "./sgd.ts";
+import type { MomentumSgd } from "./sgd.ts";
 import type { TrainConfig } from "./types.ts";
 
 /**
@@ -35,7 +35,7 @@ export async function whiteningOf(
  */
 export function trainStep(
   model: tf.LayersModel,
-  sgd: NesterovSgd,
+  sgd: MomentumSgd,
   data: DeviceData,
   draws: DeviceDraws,
   cfg: TrainConfig,
@@ -67,7 +67,7 @@ export function trainStep(
  */
 export class TrainSession {
   readonly model: tf.LayersModel;
-  readonly sgd: NesterovSgd;
+  readonly sgd: MomentumSgd;
   readonly stages: readonly Stage[];
   readonly stepsPerEpoch: number;
   /** Steps of the whole run: ceil(stepsPerEpoch x epochs), so a fractional last epoch is partial. */
@@ -89,7 +89,7 @@ export class TrainSession {
       throw new Error(`batch size ${cfg.batchSize} exceeds the ${data.trainX.shape[0]} training images`);
     }
     this.totalSteps = Math.ceil(this.stepsPerEpoch * cfg.epochs);
-    const build = () => buildDavidNet(cfg.model, { seed: cfg.seed, whitening: init.whitening });
+    const build = () => buildNet(cfg.model, { seed: cfg.seed, whitening: init.whitening });
     this.model = init.resume?.model ?? build();
     this.sgd = makeSgd(this.model, cfg);
     this.stages = stagesFor({

@@ -32,7 +32,7 @@ export interface SgdSettings {
  * His update keeps lr inside the velocity (v = mu * v - lr * g); the two forms agree while lr is constant and
  * differ slightly while it changes.
  */
-export class NesterovSgd {
+export class MomentumSgd {
   readonly #velocity: Map<string, tf.Variable>;
   /** Every parameter, over all groups. */
   readonly params: ReadonlyArray<NamedParam>;

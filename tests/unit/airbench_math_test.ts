@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { initBackend, tf } from "../../lib/backend/mod.ts";
 import { drawEpoch } from "../../lib/augment/mod.ts";
 import { AIRBENCH94 } from "../../lib/config/mod.ts";
-import { NesterovSgd, type TrainConfig } from "../../lib/train/mod.ts";
+import { MomentumSgd, type TrainConfig } from "../../lib/train/mod.ts";
 import { scheduleOf, sgdRates } from "../../lib/config/mod.ts";
 import { lookahead } from "../../lib/train/stages/lookahead.ts";
 import { stageContext } from "../stage_helpers.ts";
@@ -61,7 +61,7 @@ Deno.test("decoupled hyperparameters: two SGD steps on the mean loss equal PyTor
   const kilostep = 1024 * (1 + 1 / (1 - 0.85)), lrPt = 11.5 / kilostep, wdPt = 0.0153 * 64 / kilostep;
   const rates = sgdRates(cfg);
   const w = tf.variable(tf.tensor1d([0.3, -1.2, 2]), true, "decoupled_w");
-  const sgd = new NesterovSgd([{ name: "w", lrScale: 1, wdScale: 1, params: [{ name: "w", variable: w }] }], {
+  const sgd = new MomentumSgd([{ name: "w", lrScale: 1, wdScale: 1, params: [{ name: "w", variable: w }] }], {
     momentum: cfg.momentum,
     weightDecay: rates.weightDecay,
     nesterov: true,

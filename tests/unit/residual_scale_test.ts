@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../../lib/backend/mod.ts";
-import { buildDavidNet } from "../../lib/model/mod.ts";
+import { buildNet } from "../../lib/model/mod.ts";
 import { residualScales, rmsOfMoments } from "../../lib/notebook/residual.ts";
 
 await initBackend("cpu", { log: () => {} });
@@ -11,7 +11,7 @@ Deno.test("rms from channel moments: sqrt(mean over channels of mean² + varianc
 });
 
 Deno.test("residual scales: DavidNet's two blocks at initialisation, branch and shortcut of the same order", async () => {
-  const model = buildDavidNet({ width: 1 / 16 }, { seed: 0 });
+  const model = buildNet({ width: 1 / 16 }, { seed: 0 });
   const x = tf.randomNormal([8, 32, 32, 3], 0, 1, "float32", 1) as tf.Tensor4D;
   try {
     const scales = await residualScales(model, x);

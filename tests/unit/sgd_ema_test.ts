@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../../lib/backend/mod.ts";
-import { NesterovSgd } from "../../lib/train/mod.ts";
+import { MomentumSgd } from "../../lib/train/mod.ts";
 import { weightAverage } from "../../lib/train/stages/weight_average.ts";
 import { stageContext } from "../stage_helpers.ts";
 
@@ -14,7 +14,7 @@ const close = (got: ArrayLike<number>, want: number[], tol = 1e-6) =>
 Deno.test("SGD parameter groups get their own lr and weight decay", async () => {
   const a = tf.variable(tf.tensor1d([1, -2]), true, "group_test_a");
   const b = tf.variable(tf.tensor1d([0.5, 3]), true, "group_test_b");
-  const sgd = new NesterovSgd([
+  const sgd = new MomentumSgd([
     { name: "weights", lrScale: 1, wdScale: 1, params: [{ name: "a", variable: a }] },
     { name: "bn-bias", lrScale: 64, wdScale: 1 / 64, params: [{ name: "b", variable: b }] },
   ], { momentum: 0.9, weightDecay: 5e-3, nesterov: true });
@@ -54,7 +54,7 @@ Deno.test("mean loss with lr 1.0, wd 5e-4 equals Page's summed loss with lr 1.0/
       reduce === "mean" ? tf.Reduction.MEAN : tf.Reduction.SUM,
     );
   const ours = tf.variable(w0.clone(), true, "page_ours");
-  const sgd = new NesterovSgd(
+  const sgd = new MomentumSgd(
     [{ name: "all", lrScale: 1, wdScale: 1, params: [{ name: "w", variable: ours }] }],
     { momentum: 0.9, weightDecay: 5e-4, nesterov: true },
   );

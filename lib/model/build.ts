@@ -6,7 +6,7 @@ import { type ArchName, netSpec, specChannels } from "./spec.ts";
 import { type Whiten, WHITEN_CHOICES, type WhiteningKind, whiteningShape } from "./whitening.ts";
 
 /** How to build the net: which spec (`arch`) and every model-side setting and trick. */
-export interface DavidNetConfig {
+export interface NetConfig {
   /** The net's spec in `NET_SPECS` (default DavidNet). */
   arch: ArchName;
   /** Channel multiplier: 1 gives 64-128-256-512 channels; 1/16 gives 4-8-16-32 (tests, CPU runs). */
@@ -64,7 +64,7 @@ export interface BuildOptions {
 }
 
 /** The seed's DavidNet: full width, ReLU, PyTorch's BN defaults, logits x 0.125, no part-8 tricks. */
-export const DAVIDNET_DEFAULTS: DavidNetConfig = {
+export const DAVIDNET_DEFAULTS: NetConfig = {
   arch: "davidnet",
   width: 1,
   batchNorm: true,
@@ -86,7 +86,7 @@ export const DAVIDNET_DEFAULTS: DavidNetConfig = {
  * trained bias and GELU, then three ConvGroups (conv -> max pool -> BN -> GELU -> conv -> BN -> GELU) of 64, 256
  * and 256 channels, a global max pool, linear without bias, logits x 1/9. 1,971,352 trainable parameters.
  */
-export const AIRBENCH94_NET: DavidNetConfig = {
+export const AIRBENCH94_NET: NetConfig = {
   ...DAVIDNET_DEFAULTS,
   arch: "airbench", // lines 54-58 widths 64, 256, 256; lines 190-208 ConvGroup; lines 225-227 MaxPool2d(3), Linear
   activation: "gelu", // lines 198 and 221: nn.GELU()
@@ -132,8 +132,8 @@ function whiteningKernel(filters: Float32Array | tf.Tensor4D, kind: WhiteningKin
  * `<block>_celu` or `<block>_gelu`). With `diracInit` every trainable conv is then Dirac-initialised.
  * `options.seed` seeds the weights; `options.whitening` gives the whitening filters, required when whitening.
  */
-export function buildDavidNet(
-  partial: Partial<DavidNetConfig> = {},
+export function buildNet(
+  partial: Partial<NetConfig> = {},
   options: BuildOptions = {},
 ): tf.LayersModel {
   const cfg = { ...DAVIDNET_DEFAULTS, ...partial };
@@ -168,9 +168,9 @@ export function buildDavidNet(
  * saved it before the 2x2 whitening, becomes "3x3" (true) or "none" (false), and settings missing from it take
  * {@link DAVIDNET_DEFAULTS} (the ones added since, such as `diracInit`, were off).
  */
-export function savedModelConfig(saved: Record<string, unknown>): DavidNetConfig {
+export function savedModelConfig(saved: Record<string, unknown>): NetConfig {
   const whiten = saved.whiten === true ? "3x3" : saved.whiten === false ? "none" : saved.whiten;
-  return { ...DAVIDNET_DEFAULTS, ...saved, whiten: whiten ?? DAVIDNET_DEFAULTS.whiten } as DavidNetConfig;
+  return { ...DAVIDNET_DEFAULTS, ...saved, whiten: whiten ?? DAVIDNET_DEFAULTS.whiten } as NetConfig;
 }
 
 /** The layer whose output is block `block`'s activation ("prep", "layer1", "layer1_res1", ...). */
