@@ -116,6 +116,7 @@ Deno.test("no fast kernel loops more than 16,384 times in one invocation at any 
 });
 
 Deno.test("the kernel check passes: every fast kernel, both conv strategies, at shapes that take every code path", async () => {
+  useKernels("fast");
   assert.equal(kernelMode(), "fast");
   const report = await checkKernels();
   const failed = report.checks.filter((c) => !c.passed);

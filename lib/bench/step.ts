@@ -1,5 +1,5 @@
 import { tf } from "../backend/mod.ts";
-import { type KernelMode, kernelMode, useKernels } from "../kernels/mod.ts";
+import { type KernelMode, runWithKernels } from "../kernels/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { type DeviceData, type TrainConfig, TrainSession, whiteningFor } from "../train/mod.ts";
 import { countDispatches, settleDevice } from "./device_timing.ts";
@@ -59,14 +59,17 @@ export async function profileStep(step: () => tf.Tensor[]): Promise<KernelShare[
  * Times `reps` training steps of `cfg`'s net on `data` with `kernels` (after a warm-up step), counts the dispatches
  * of one step and profiles one; the kernel mode in force before is restored.
  */
-export async function measureStep(
+export function measureStep(
   cfg: TrainConfig,
   data: DeviceData,
   kernels: KernelMode,
   reps: number,
 ): Promise<StepMeasurement> {
-  const previous = kernelMode();
-  useKernels(kernels);
+  return runWithKernels({ mode: kernels }, () => timeStep(cfg, data, kernels, reps));
+}
+
+/** {@link measureStep} with the kernels in force. */
+async function timeStep(cfg: TrainConfig, data: DeviceData, kernels: KernelMode, reps: number) {
   const session = new TrainSession(cfg, data, { whitening: await whiteningFor(cfg, data) });
   // Step 1, not 0: a step that is not also a weight-average update (Page averages every 5th step).
   const step = () => session.step(1, 1e-3);
@@ -89,6 +92,5 @@ export async function measureStep(
     return { kernels, seconds: times.sort((a, b) => a - b)[Math.floor(reps / 2)], dispatches, profile };
   } finally {
     session.dispose();
-    useKernels(previous);
   }
 }

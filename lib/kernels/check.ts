@@ -8,7 +8,6 @@
 import { tf } from "../backend/tf.ts";
 import { Rng } from "../random/mod.ts";
 import { batchNormActApply, batchNormActTraining, type BnActivation } from "./batch_norm.ts";
-import { convStrategySetting, useConvStrategy } from "./conv_kernels.ts";
 import type { ConvProduct } from "./conv_programs.ts";
 import {
   batchNormActF64,
@@ -17,7 +16,7 @@ import {
   relativeError,
   sgdF64,
 } from "./reference.ts";
-import { kernelMode, useKernels } from "./registry.ts";
+import { runWithKernels } from "./registry.ts";
 import { fusedSgdUpdate } from "./sgd_update.ts";
 
 /** The largest relative error ||fast - reference|| / ||reference|| a kernel output may have. */
@@ -60,16 +59,9 @@ function verdict(kernel: string, shape: string, outputs: [string, ArrayLike<numb
 export type KernelVariant = "stock" | "fast" | "tiled" | "direct";
 
 /** Runs `f` with the kernels of `variant` in force, restoring the kernel mode and conv strategy after. */
-export async function withKernels<T>(variant: KernelVariant, f: () => Promise<T>): Promise<T> {
-  const mode = kernelMode(), conv = convStrategySetting();
-  useKernels(variant === "stock" ? "stock" : "fast");
-  if (variant === "tiled" || variant === "direct") useConvStrategy(variant);
-  try {
-    return await f();
-  } finally {
-    useKernels(mode);
-    useConvStrategy(conv);
-  }
+export function withKernels<T>(variant: KernelVariant, f: () => Promise<T>): Promise<T> {
+  const mode = variant === "stock" ? "stock" : "fast";
+  return runWithKernels({ mode, conv: variant === "tiled" || variant === "direct" ? variant : undefined }, f);
 }
 
 /** Runs `f` on the tfjs cpu backend, then returns to the backend it was called on. */

@@ -6,7 +6,14 @@
  * (lavapipe silently stops shaders at 65,535). `checkKernels` compares them with references on the running adapter.
  * Row 1 of lib/'s layout (README, Layout): imports backend, random.
  */
-export { fusedOnWebGpu, KERNEL_MODES, type KernelMode, kernelMode, useKernels } from "./registry.ts";
+export {
+  fusedOnWebGpu,
+  KERNEL_MODES,
+  type KernelMode,
+  kernelMode,
+  runWithKernels,
+  useKernels,
+} from "./registry.ts";
 export { fusedSgdUpdate, type SgdHyper } from "./sgd_update.ts";
 export { type ConvProduct } from "./conv_programs.ts";
 export {

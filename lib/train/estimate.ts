@@ -1,4 +1,5 @@
 import { tf } from "../backend/tf.ts";
+import { runWithKernels } from "../kernels/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { trainingFlops } from "./flops.ts";
 import { TrainSession } from "./session.ts";
@@ -26,10 +27,20 @@ export function stepsOfRun(cfg: TrainConfig): number {
  * Times `timed` training steps of a throwaway copy of `cfg`'s net on `data` (which must hold at least one batch),
  * after one untimed step, and extrapolates to the whole run. Nothing of the run itself is touched.
  */
-export async function estimateTraining(
+export function estimateTraining(
   cfg: TrainConfig,
   data: DeviceData,
   timed = 2,
+  whitening?: Float32Array,
+): Promise<TrainEstimate> {
+  return runWithKernels(cfg.kernels, () => timeSteps(cfg, data, timed, whitening));
+}
+
+/** {@link estimateTraining} with the config's kernels in force. */
+async function timeSteps(
+  cfg: TrainConfig,
+  data: DeviceData,
+  timed: number,
   whitening?: Float32Array,
 ): Promise<TrainEstimate> {
   const session = new TrainSession(cfg, data, { whitening });

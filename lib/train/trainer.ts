@@ -1,6 +1,6 @@
 import { tf } from "../backend/tf.ts";
 import { validateConfig } from "../config/validate.ts";
-import { convStrategySetting, kernelMode, useConvStrategy, useKernels } from "../kernels/mod.ts";
+import { runWithKernels } from "../kernels/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { evaluate } from "./evaluate.ts";
 import { TrainSession, whiteningFor, whiteningOf } from "./session.ts";
@@ -83,15 +83,7 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<{ result: TrainResult; model: tf.LayersModel }> {
   validateConfig(cfg);
-  const previous = { mode: kernelMode(), conv: convStrategySetting() };
-  useKernels(cfg.kernels.mode);
-  useConvStrategy(cfg.kernels.conv);
-  try {
-    return await trainWithKernels(cfg, data, options);
-  } finally {
-    useKernels(previous.mode);
-    useConvStrategy(previous.conv);
-  }
+  return await runWithKernels(cfg.kernels, () => trainWithKernels(cfg, data, options));
 }
 
 async function trainWithKernels(cfg: TrainConfig, data: DeviceData, options: TrainOptions) {
