@@ -25,7 +25,9 @@ export async function notebooksCommand(args: string[]): Promise<void> {
   const help = usage("notebooks", "Runs the teaching notebooks and writes HTML copies.", SPECS);
   const flags = parseFlags(args, SPECS, help);
   const scale = (flags.scale ?? Deno.env.get("DAVIDNET_SCALE") ?? "ci") as NotebookScale;
-  if (!SCALES.includes(scale)) throw new UsageError(`DAVIDNET_SCALE=${scale}: use ci or gpu`, help);
+  if (!SCALES.includes(scale)) {
+    throw new UsageError(`DAVIDNET_SCALE=${scale}: use ${SCALES.join(", ")}`, help);
+  }
   const all = await listNotebooks();
   const chosen = all.filter((p) => !flags.only || basename(p).includes(flags.only as string));
   if (chosen.length === 0) throw new UsageError(`no notebook matches --only ${flags.only}`, help);

@@ -173,10 +173,11 @@ export async function trainCommand(args: string[]): Promise<number> {
   const dataDir = flags.data as string | undefined;
   await checkDataFlag(dataDir, help);
   const resumeDir = flags.resume as string | undefined;
-  let shardDir = flags.shards as string, backendChoice = flags.backend;
+  let shardDir = flags.shards as string, backendChoice = flags.backend, preset = flags.preset as string;
   if (resumeDir) {
     const record = await readRunConfig(resumeDir);
     cfg = record.config;
+    preset = record.preset;
     // The run's own shards and backend (the same numbers as an uninterrupted run), unless the flags name others.
     if (shardDir === TRAIN_SPECS.shards.default) shardDir = record.data.shards;
     if (backendChoice === TRAIN_SPECS.backend.default) backendChoice = record.backend.name;
@@ -195,7 +196,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   printModel(cfg);
   const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
-  if (onCpu(backend)) await printCpuEstimate(cfg, flags.preset as string, device);
+  if (onCpu(backend)) await printCpuEstimate(cfg, preset, device);
   using interrupt = interruptFlag();
   const ctx: RunContext = { backend, device, stats: data.stats, stop: interrupt.requested };
   const runs = resumeDir ? 1 : flags.runs as number;
@@ -207,7 +208,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       if (!resumeDir) {
         await writeRunConfig(dir, {
           config: runCfg,
-          preset: flags.preset as string,
+          preset,
           backend,
           data: { shards: shardDir, source: data.source, stats: data.stats },
           command: `deno task train ${args.join(" ")}`,

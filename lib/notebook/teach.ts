@@ -6,7 +6,13 @@
  */
 export { classCounts, EXPECTED, imagesOfClass, takeSplit, verifyCifar10 } from "../data/mod.ts";
 export { decodeExample, describeRecord, encodeShard, hexDump, shardReadThroughput } from "../shards/mod.ts";
-export { type AugmentConfig, DAVIDNET_AUGMENT, drawEpoch } from "../augment/mod.ts";
+export {
+  augmentBatch,
+  type AugmentConfig,
+  DAVIDNET_AUGMENT,
+  drawEpoch,
+  uploadDraws,
+} from "../augment/mod.ts";
 export { makeSchedule, SCHEDULE_NAMES } from "../schedule/mod.ts";
 export {
   type ArchName,
@@ -14,8 +20,10 @@ export {
   blockLayers,
   type ChannelMoments,
   channelMoments,
+  ghostBatchNorm,
   HE_FROM_TORCH_INIT,
   PAGE_ARCH_RESULTS,
+  patchEigens,
   receptiveFields,
   scaleKernels,
   specDepth,
@@ -43,12 +51,15 @@ export {
   augmentExamples,
   forwardFlops,
   lrSweep,
+  makeSgd,
   normalizeImages,
+  smoothedCrossEntropy,
   stepsOfRun,
   type SweepBand,
   sweepBands,
   type SweepPoint,
   trainingFlops,
+  weightAverage,
 } from "../train/mod.ts";
 export {
   accuracyFigure,
@@ -112,3 +123,4 @@ export {
   spreadSeries,
   throughputByBatch,
 } from "../bench/mod.ts";
+export { runWithKernels } from "../kernels/mod.ts";

@@ -9,7 +9,16 @@ export { denormalizeImages, type DeviceData, normalizeImages, toDevice } from ".
 export { evaluate, predictLogits } from "./evaluate.ts";
 export { TARGET_ACCURACY, train, type TrainOptions, warmUp } from "./trainer.ts";
 export { TrainSession, trainStep, whiteningFor, whiteningOf } from "./session.ts";
-export { type Stage, type StageContext, type StageFactory, STAGES, stagesFor } from "./stages/mod.ts";
+export {
+  lookahead,
+  type Stage,
+  type StageContext,
+  type StageFactory,
+  STAGES,
+  stagesFor,
+  weightAverage,
+  whiteningBiasEpochs,
+} from "./stages/mod.ts";
 export { isBnBias, makeSgd, namedParams, paramGroups } from "./param_groups.ts";
 export {
   lrSweep,

@@ -8,6 +8,9 @@ import { weightAverage } from "./weight_average.ts";
 import { whiteningBiasEpochs } from "./whitening_bias.ts";
 
 export type { Stage, StageContext, StageFactory } from "./stage.ts";
+export { lookahead } from "./lookahead.ts";
+export { weightAverage } from "./weight_average.ts";
+export { whiteningBiasEpochs } from "./whitening_bias.ts";
 
 /** Every stage a run can have, in running order; each is on or off by its config lines. */
 export const STAGES: readonly StageFactory[] = [whiteningBiasEpochs, lookahead, weightAverage];
