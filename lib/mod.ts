@@ -66,4 +66,4 @@ export {
   RUN_FILES,
   saveModel,
 } from "./run/mod.ts";
-export { type MeanStd, meanStd, welchTest, welchVerdict } from "./stats/mod.ts";
+export { type MeanStd, meanStd, seedsToResolve, welchTest, welchVerdict } from "./stats/mod.ts";

@@ -3,7 +3,8 @@
  * over the density, with a Lanczos gamma), not through the library the module uses.
  */
 import assert from "node:assert/strict";
-import { meanStd, welchTest, welchVerdict } from "../../lib/stats/mod.ts";
+import { meanStd, seedsToResolve, welchTest, welchVerdict } from "../../lib/stats/mod.ts";
+import { Rng } from "../../lib/random/mod.ts";
 
 /** Lanczos' approximation of the gamma function (g = 7, 9 coefficients; relative error ~1e-15). */
 function gamma(z: number): number {
@@ -64,4 +65,28 @@ Deno.test("Welch verdicts: worded from p, Bonferroni with several comparisons, r
   assert.match(welchVerdict(noisy), /^p = 0\.57 .*: within the noise$/);
   assert.match(welchVerdict(clear, 20), /level 0\.0025 for 20 comparisons\): within the noise$/);
   assert.throws(() => welchTest([0.5], [0.6, 0.7]), /2 or more runs per side/);
+});
+
+Deno.test("seedsToResolve: the tables' sample sizes, and that many seeds find the difference about 80% of the time", () => {
+  // Two-sided t-test, level 0.05, power 0.8: 17 per group for an effect of one std, 64 for half a std (Cohen's tables).
+  assert.equal(seedsToResolve(1, 1), 17);
+  assert.equal(seedsToResolve(0.5, 1), 64);
+  assert.equal(seedsToResolve(-0.02, 0.02), 17);
+  assert.ok(seedsToResolve(0.001, 0.01) > 1000);
+  assert.equal(seedsToResolve(1, 0), 2);
+  assert.throws(() => seedsToResolve(0, 1), /difference other than 0/);
+  // Simulated: 4000 experiments of two normal samples (std 1, means 0 and 1) of seedsToResolve's n each, Welch's test.
+  const rng = new Rng(7),
+    normal = () => Math.sqrt(-2 * Math.log(1 - rng.next())) * Math.cos(2 * Math.PI * rng.next());
+  const found = (n: number, trials: number) => {
+    let hits = 0;
+    for (let t = 0; t < trials; t++) {
+      const a = Array.from({ length: n }, normal), b = Array.from({ length: n }, () => 1 + normal());
+      if (welchTest(a, b).p < 0.05) hits++;
+    }
+    return hits / trials;
+  };
+  const power = found(17, 4000);
+  assert.ok(power > 0.77 && power < 0.85, `power at 17 seeds: ${power}`);
+  assert.ok(found(6, 4000) < 0.5, "6 seeds should find a one-std difference less than half the time");
 });
