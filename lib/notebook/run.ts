@@ -43,7 +43,7 @@ export interface ExecuteOptions {
   scale: NotebookScale;
   /** Where the executed notebook goes; omitted, the notebook is rewritten in place (temp file, then rename). */
   outPath?: string;
-  /** Seconds a cell may run (default 1800). */
+  /** Seconds a cell may run (default 3600: a `cpu`-scale notebook may take up to an hour, most of it in one cell). */
   cellTimeout?: number;
 }
 
@@ -70,7 +70,7 @@ export async function executeNotebook(path: string, options: ExecuteOptions): Pr
   try {
     await run(
       await jupyterPython(),
-      [EXECUTE_PY, path, tmp, "--timeout", String(options.cellTimeout ?? 1800), "--kernel", "deno"],
+      [EXECUTE_PY, path, tmp, "--timeout", String(options.cellTimeout ?? 3600), "--kernel", "deno"],
       { DAVIDNET_SCALE: options.scale, NO_COLOR: "1" },
     );
     await Deno.rename(tmp, target);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { atScale, notebookScale, provenance, SCALES } from "../../lib/notebook/mod.ts";
+import { atScale, listNotebooks, notebookScale, provenance, SCALES } from "../../lib/notebook/mod.ts";
 
 Deno.test("notebook scales: ci, cpu and gpu, read from DAVIDNET_SCALE; anything else names the choices", () => {
   const before = Deno.env.get("DAVIDNET_SCALE");
@@ -22,4 +22,21 @@ Deno.test("a notebook's provenance line names its scale, this machine's cores an
   const line = await provenance("cpu", new Date("2026-03-04T23:59:00Z"));
   assert.match(line, /^scale: cpu · machine: .+, (\d+) cores, \d+ GiB · date: 2026-03-04$/);
   assert.equal(Number(/, (\d+) cores/.exec(line)![1]), navigator.hardwareConcurrency);
+});
+
+Deno.test("every committed notebook prints where its outputs come from, and its intro names that scale", async () => {
+  for (const path of await listNotebooks()) {
+    const cells = JSON.parse(await Deno.readTextFile(path)).cells as {
+      cell_type: string;
+      source: string[];
+      outputs?: { text?: string[] }[];
+    }[];
+    const printed = cells.flatMap((c) => c.outputs ?? []).map((o) => (o.text ?? []).join("")).join("\n");
+    const line = /scale: (\w+) · machine: .+, \d+ cores, \d+ GiB · date: \d{4}-\d\d-\d\d/.exec(printed);
+    assert.ok(line, `${path}: no provenance line in the committed outputs (run deno task notebooks --inplace)`);
+    const intro = cells.filter((c) => c.cell_type === "markdown").map((c) => c.source.join("")).join("\n");
+    const stated = /Committed outputs were produced at scale \*\*(\w+)\*\*/.exec(intro);
+    assert.ok(stated, `${path}: the intro does not say which scale produced the outputs`);
+    assert.equal(stated[1], line[1], `${path}: the intro says ${stated[1]}, the outputs were produced at ${line[1]}`);
+  }
 });
