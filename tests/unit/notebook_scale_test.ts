@@ -33,10 +33,17 @@ Deno.test("every committed notebook prints where its outputs come from, and its 
     }[];
     const printed = cells.flatMap((c) => c.outputs ?? []).map((o) => (o.text ?? []).join("")).join("\n");
     const line = /scale: (\w+) · machine: .+, \d+ cores, \d+ GiB · date: \d{4}-\d\d-\d\d/.exec(printed);
-    assert.ok(line, `${path}: no provenance line in the committed outputs (run deno task notebooks --inplace)`);
+    assert.ok(
+      line,
+      `${path}: no provenance line in the committed outputs (run deno task notebooks --inplace)`,
+    );
     const intro = cells.filter((c) => c.cell_type === "markdown").map((c) => c.source.join("")).join("\n");
     const stated = /Committed outputs were produced at scale \*\*(\w+)\*\*/.exec(intro);
     assert.ok(stated, `${path}: the intro does not say which scale produced the outputs`);
-    assert.equal(stated[1], line[1], `${path}: the intro says ${stated[1]}, the outputs were produced at ${line[1]}`);
+    assert.equal(
+      stated[1],
+      line[1],
+      `${path}: the intro says ${stated[1]}, the outputs were produced at ${line[1]}`,
+    );
   }
 });
