@@ -31,6 +31,7 @@ export {
   CONFIG_SCHEMA,
   configFrom,
   DAVIDNET24,
+  emaMomentumForSteps,
   flipTrick,
   type PresetName,
   PRESETS,

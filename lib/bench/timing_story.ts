@@ -6,6 +6,7 @@
 import type { AugmentConfig, EpochDraws } from "../augment/mod.ts";
 import { augmentBatch, drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { tf } from "../backend/mod.ts";
+import { runWithKernels } from "../kernels/mod.ts";
 import { settleDevice } from "./device_timing.ts";
 import type { ChannelStats, Split } from "../data/mod.ts";
 import type { Series } from "../report/mod.ts";
@@ -117,10 +118,20 @@ export interface KernelProfile {
 
 /**
  * Profiles `reps` training steps of `cfg`'s net on `data` (tf.profile: per-kernel device times where the adapter
- * has timestamp queries) and summarises each kernel's time per step, largest median first. Run it after any
+ * has timestamp queries) and summarises each kernel's time per step, largest median first, with the config's
+ * kernels (`kernels.mode`) in force as `train` runs them. Run it after any
  * wall-clock timing: the profiler switches on timestamp queries, which slow what follows.
  */
-export async function profileSteps(
+export function profileSteps(
+  cfg: TrainConfig,
+  data: DeviceData,
+  reps: number,
+): Promise<KernelProfile[]> {
+  return runWithKernels(cfg.kernels, () => profileWithKernels(cfg, data, reps));
+}
+
+/** {@link profileSteps} with the config's kernels in force. */
+async function profileWithKernels(
   cfg: TrainConfig,
   data: DeviceData,
   reps: number,
@@ -340,9 +351,19 @@ export interface BatchThroughput {
 
 /**
  * Times `reps` synchronised training steps of `cfg`'s net at each batch size (after a warm-up step; a fresh net
- * each) and reports images per second.
+ * each; the config's kernels in force, as `train` runs them) and reports images per second.
  */
-export async function throughputByBatch(
+export function throughputByBatch(
+  cfg: TrainConfig,
+  data: DeviceData,
+  batchSizes: readonly number[],
+  reps: number,
+): Promise<BatchThroughput[]> {
+  return runWithKernels(cfg.kernels, () => timeBatches(cfg, data, batchSizes, reps));
+}
+
+/** {@link throughputByBatch} with the config's kernels in force. */
+async function timeBatches(
   cfg: TrainConfig,
   data: DeviceData,
   batchSizes: readonly number[],

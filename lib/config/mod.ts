@@ -12,6 +12,7 @@ export {
   AIRBENCH94,
   BASELINE,
   DAVIDNET24,
+  emaMomentumForSteps,
   type PresetName,
   PRESETS,
   SMOKE,

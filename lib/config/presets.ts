@@ -65,6 +65,18 @@ export const SMOKE: TrainConfig = {
 };
 
 /**
+ * The weight average's momentum per step that keeps Page's horizon as a fraction of a run of `steps` steps: his 0.99
+ * per step remembers ~100 steps, a tenth of his 970, so 1 - 10 / steps (0.9897 at 970 steps, 0.9375 at 160). A run
+ * much shorter than Page's that kept his 0.99 would still evaluate mostly the initial weights after a few dozen
+ * steps (the average starts from them). At most 0.99; at least 0 (runs of 10 steps or fewer evaluate the last
+ * weights).
+ */
+export function emaMomentumForSteps(steps: number): number {
+  if (!(steps > 0)) throw new Error(`emaMomentumForSteps: steps must be positive, got ${steps}`);
+  return Math.min(0.99, Math.max(0, 1 - 10 / steps));
+}
+
+/**
  * `tricks` at smoke size. The weight average keeps Page's horizon as a fraction of the run: 0.99 per step is ~100
  * of his 970 steps (a tenth); 160 steps here make that 16 steps, momentum 1 - 1/16 ~ 0.94.
  */

@@ -15,7 +15,7 @@ export function lossFigure(losses: number[]): Figure {
     layout: {
       title: { text: "Training loss" },
       xaxis: { title: { text: "step" } },
-      yaxis: { title: { text: "training loss (cross-entropy)" } },
+      yaxis: { title: { text: "training loss (cross-entropy with the run's label smoothing)" } },
     },
   };
 }

@@ -1,4 +1,5 @@
 import { tf } from "../backend/tf.ts";
+import { runWithKernels } from "../kernels/mod.ts";
 import { meanStd } from "../stats/mod.ts";
 import { scaleKernels } from "../model/mod.ts";
 import type { DeviceData } from "./device_data.ts";
@@ -39,11 +40,16 @@ export function sweepLr(step: number, options: Pick<SweepOptions, "lrMin" | "lrM
  * without batch norm, batch_norm_post.ipynb). Stops early once the loss is no longer finite. Steps the same
  * {@link TrainSession} as `train`.
  */
-export async function lrSweep(
+export function lrSweep(
   cfg: TrainConfig,
   data: DeviceData,
   options: SweepOptions,
 ): Promise<SweepPoint[]> {
+  return runWithKernels(cfg.kernels, () => sweep(cfg, data, options));
+}
+
+/** {@link lrSweep} with the config's kernels in force. */
+async function sweep(cfg: TrainConfig, data: DeviceData, options: SweepOptions): Promise<SweepPoint[]> {
   const session = new TrainSession(cfg, data, { whitening: await whiteningFor(cfg, data) });
   const points: SweepPoint[] = [];
   try {

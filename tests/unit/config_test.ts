@@ -8,6 +8,7 @@ import {
   CONFIG_SCHEMA,
   ConfigError,
   configFrom,
+  emaMomentumForSteps,
   flipTrick,
   getPath,
   PRESETS,
@@ -64,6 +65,17 @@ Deno.test("every preset is valid; tricks is Page's final setup", () => {
   assert.deepEqual([TRICKS.biasLrScale, TRICKS.biasWdScale, TRICKS.emaEvery], [64, 1 / 64, 5]);
   assert.equal(SMOKE_TRICKS.model.width, 1 / 16);
   assert.equal(SMOKE_TRICKS.model.whiten, "3x3");
+});
+
+Deno.test("the weight average's momentum keeps Page's horizon (a tenth of the run) at any run length", () => {
+  assert.ok(Math.abs(emaMomentumForSteps(970) - TRICKS.emaMomentum) < 0.001); // Page's 970 steps: his 0.99
+  assert.equal(emaMomentumForSteps(160).toFixed(2), SMOKE_TRICKS.emaMomentum.toFixed(2)); // smoke: 0.94
+  assert.equal(emaMomentumForSteps(100_000), 0.99);
+  assert.equal(emaMomentumForSteps(5), 0);
+  // What the initial weights still weigh in the average after a 96-step run: Page's 0.99 leaves 38%.
+  assert.ok(0.99 ** 96 > 0.38);
+  assert.ok(emaMomentumForSteps(96) ** 96 < 1e-4);
+  assert.throws(() => emaMomentumForSteps(0), /steps must be positive/);
 });
 
 Deno.test("flags override a preset; --epochs rescales the schedule's knots (fractions of the run)", () => {
