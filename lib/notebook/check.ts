@@ -13,6 +13,7 @@ export interface NotebookCell {
   cell_type: string;
   source: string | string[];
   outputs?: NotebookOutput[];
+  execution_count?: number | null;
 }
 
 const join = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : v ?? "");

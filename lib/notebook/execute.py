@@ -1,11 +1,16 @@
-"""Executes a notebook on a Jupyter kernel and keeps every output, also the ones that arrive late.
+"""Executes a notebook on a Jupyter kernel and keeps every output in its own cell, also the ones that arrive late.
 
 Jupyter kernels should publish all of a request's output before its `status: idle` message; Deno's kernel only
 waits 5 ms for its stdout and display channels to flush, so on a busy machine a cell's last lines or figures can
-arrive after its idle message. nbclient then drops them (it reads only the current cell's messages). This client
-routes every message to the cell that sent its request, whenever it arrives, and before it stops it runs a
-sentinel request that writes a marker to both channels (stdout and display): both channels are first-in first-out,
-so once both markers are back, every earlier output is too.
+arrive after its idle message. Worse, Deno stamps a stdout message with the request that is current when the
+message is *sent*, not when it was printed: a late line of cell N arrives stamped as cell N+1's (CI lost "second
+line of 8" this way). nbclient reads only the current cell's messages, so it drops the first kind and puts the
+second in the wrong cell.
+
+This client routes every message stamped with an earlier cell to that cell, whenever it arrives, and after each
+code cell it runs a fence: a request that writes a marker to both channels (stdout and display). Both channels are
+first-in first-out, so once both markers are back every output of the cell is too, and any output stamped with
+the fence other than its markers was printed by the cell: it goes to the cell. Only then does the next cell start.
 
 The caller writes OUTPUT to a temp path and renames it. Usage: python3 execute.py NOTEBOOK OUTPUT [--timeout SECONDS] [--kernel NAME]
 """
@@ -22,11 +27,11 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionComplete
 from nbclient.util import ensure_async
 
-SENTINEL_SECONDS = 300
+FENCE_SECONDS = 300
 
 
 class RoutingClient(NotebookClient):
-    """A NotebookClient that routes late messages to their own cell and drains the kernel before stopping."""
+    """A NotebookClient that routes late messages to their own cell and fences each code cell."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,31 +60,39 @@ class RoutingClient(NotebookClient):
             else:
                 self.route(msg)
 
-    async def drain(self):
-        """Runs the sentinel request and routes messages until both of its markers are back."""
-        marker = f"davidnet-sentinel-{uuid.uuid4()}"
+    async def fence(self, cell, cell_index):
+        """Runs the fence request after a code cell; its strays go to the cell, until both of its markers are back."""
+        marker = f"davidnet-fence-{uuid.uuid4()}"
         code = (
             f'console.log("{marker}");\n'
             f'await Deno.jupyter.display({{ [Symbol.for("Jupyter.display")]: () => ({{ "text/plain": "{marker}" }}) }});'
         )
-        sentinel_id = await ensure_async(self.kc.execute(code, store_history=False))
+        fence_id = await ensure_async(self.kc.execute(code, store_history=False))
         seen = set()
-        deadline = time.monotonic() + SENTINEL_SECONDS
+        deadline = time.monotonic() + FENCE_SECONDS
         while seen != {"stream", "display_data"}:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise RuntimeError(f"the kernel did not echo the output sentinel within {SENTINEL_SECONDS} s")
+                raise RuntimeError(f"the kernel did not echo the output fence within {FENCE_SECONDS} s")
             msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=left))
-            if msg["parent_header"].get("msg_id") == sentinel_id:
-                content = msg["content"]
-                if msg["msg_type"] == "stream" and marker in content.get("text", ""):
-                    seen.add("stream")
-                elif msg["msg_type"] == "display_data" and marker in str(content.get("data", {})):
-                    seen.add("display_data")
-                elif msg["msg_type"] == "error":
-                    raise RuntimeError(f"the output sentinel failed: {content.get('evalue')}")
-            else:
+            if msg["parent_header"].get("msg_id") != fence_id:
                 self.route(msg)
+                continue
+            kind, content = msg["msg_type"], msg["content"]
+            if kind == "error":
+                raise RuntimeError(f"the output fence failed: {content.get('evalue')}")
+            if kind == "stream":
+                lines = content.get("text", "").splitlines(keepends=True)
+                stray = "".join(line for line in lines if marker not in line)
+                if len(stray) < len(content.get("text", "")):
+                    seen.add("stream")
+                if stray:
+                    self.process_message({**msg, "content": {**content, "text": stray}}, cell, cell_index)
+            elif kind == "display_data":
+                if marker in str(content.get("data", {})):
+                    seen.add("display_data")
+                else:
+                    self.process_message(msg, cell, cell_index)
 
     async def async_execute(self, reset_kc=False, **kwargs):
         if reset_kc and self.owns_km:
@@ -92,7 +105,8 @@ class RoutingClient(NotebookClient):
                 self.nb.metadata["language_info"] = info["content"]["language_info"]
             for index, cell in enumerate(self.nb.cells):
                 await self.async_execute_cell(cell, index, execution_count=self.code_cells_executed + 1)
-            await self.drain()
+                if cell.cell_type == "code" and cell.source.strip():
+                    await self.fence(cell, index)
             self.set_widgets_metadata()
         return self.nb
 
