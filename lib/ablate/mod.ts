@@ -11,6 +11,7 @@ export {
   type ArmResult,
   armResult,
   type ArmRun,
+  joinAblations,
   runAblation,
 } from "./run.ts";
 export { ablationFigure, ablationHtml, type AblationRow, ablationRows, noiseVerdict } from "./report.ts";

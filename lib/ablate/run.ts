@@ -96,3 +96,25 @@ export async function runAblation(
   }
   return { runsPerArm: options.runs, arms };
 }
+
+/**
+ * Joins ablations run in parts (one notebook cell each, say) into the one {@link runAblation} would have returned
+ * for all their arms in order: each arm's difference from the base is taken again against the first arm of the
+ * first part. Throws when the parts ran different numbers of seeds or repeat an arm's name.
+ */
+export function joinAblations(parts: readonly Ablation[]): Ablation {
+  if (parts.length === 0) throw new Error("joinAblations: no parts to join");
+  const runsPerArm = parts[0].runsPerArm;
+  const odd = parts.find((p) => p.runsPerArm !== runsPerArm);
+  if (odd) {
+    throw new Error(
+      `joinAblations: parts ran ${runsPerArm} and ${odd.runsPerArm} seeds per arm; run them alike`,
+    );
+  }
+  const all = parts.flatMap((p) => p.arms);
+  const repeated = all.find((a, i) => all.findIndex((b) => b.name === a.name) !== i);
+  if (repeated) throw new Error(`joinAblations: arm "${repeated.name}" is in more than one part`);
+  const arms: ArmResult[] = [];
+  for (const a of all) arms.push(armResult(a.name, a.toggle, a.runs, arms[0]));
+  return { runsPerArm, arms };
+}

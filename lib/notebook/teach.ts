@@ -88,6 +88,7 @@ export {
   throughputWords,
 } from "./timing_words.ts";
 export {
+  type Ablation,
   ablationFigure,
   ablationRows,
   ablationSetupRows,
@@ -99,6 +100,7 @@ export {
   batchLrVerdict,
   factorLabel,
   invarianceVerdict,
+  joinAblations,
   momentumArms,
   noiseVerdict,
   ratePlateaus,

@@ -9,6 +9,7 @@ import {
   batchLrVerdict,
   factorLabel,
   invarianceVerdict,
+  joinAblations,
   momentumArms,
   ratePlateaus,
   regularisationArms,
@@ -194,4 +195,22 @@ Deno.test("sweep verdicts: ahead at which rates, the last rate above chance, a r
   assert.ok(bandVsLevel(band(1, 0.2), 0.1).p < 0.01);
   assert.equal(bandVsLevel(band(1, 0.2), 0.1).df, 2);
   assert.ok(bandDifference(band(1, 0.2), band(1, 0.2)).p > 0.99);
+});
+
+Deno.test("joinAblations: parts joined equal the whole, differences taken from the first part's base; mismatches refused", () => {
+  const whole = ablationOf({
+    a: [0.70, 0.71, 0.72],
+    b: [0.73, 0.74, 0.74],
+    c: [0.60, 0.62, 0.61],
+    d: [0.71, 0.70, 0.72],
+  });
+  const first = ablationOf({ a: [0.70, 0.71, 0.72], b: [0.73, 0.74, 0.74] });
+  const second = ablationOf({ c: [0.60, 0.62, 0.61], d: [0.71, 0.70, 0.72] });
+  assert.equal(second.arms[0].vsBase, null);
+  const joined = joinAblations([first, second]);
+  assert.deepEqual(joined, whole);
+  assert.ok(joined.arms[2].vsBase!.diff < -0.09);
+  assert.throws(() => joinAblations([]), /no parts/);
+  assert.throws(() => joinAblations([first, ablationOf({ c: [0.6, 0.6] })]), /3 and 2 seeds per arm/);
+  assert.throws(() => joinAblations([first, first]), /arm "a" is in more than one part/);
 });
