@@ -28,8 +28,9 @@ const SPECS: FlagSpecs = {
 
 /**
  * `deno task ablate --base PRESET --toggle a,b --runs N [hyperparameter flags]`: trains the base and the base with
- * each trick flipped, N seeds each; prints mean ± std accuracy, time and time to 94%, and whether each difference
- * from the base exceeds two standard errors; writes ablation.json and ablation.html.
+ * each trick flipped, N seeds each; prints mean ± sample std accuracy, each arm's difference from the base with its
+ * 95% interval and Welch's p (Bonferroni level for the arms compared), time and time to 94%; writes ablation.json
+ * (after every arm, `complete: false` until the last) and ablation.html.
  */
 export async function ablateCommand(args: string[]): Promise<void> {
   const help = usage(
