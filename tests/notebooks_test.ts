@@ -4,6 +4,7 @@ import {
   executeNotebook,
   indexedNotebooks,
   installDenoKernel,
+  joinText,
   listNotebooks,
   type NotebookCell,
   notebookOutputProblems,
@@ -13,8 +14,6 @@ import {
 import { cifar10, runCli, tempDir } from "./helpers.ts";
 
 const notebooks = await listNotebooks();
-
-const joinText = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join("") : t ?? "");
 
 const readCells = async (path: string): Promise<NotebookCell[]> =>
   (JSON.parse(await Deno.readTextFile(path)) as { cells: NotebookCell[] }).cells;
@@ -88,7 +87,7 @@ Deno.test("the output checks catch what they are for", () => {
 
 Deno.test("every output stays in its own cell, also those Deno sends after the idle message or stamps with the next request (3 runs of a 40-cell notebook)", async () => {
   // 200 lines a cell keep Deno's stdout channel busy past the cell's idle message: nbclient's own loop, and this
-  // client before its fence, lost or misplaced some of them in every run (12 of 60 cells in one).
+  // client before its fence, lost or misplaced some of them in every run (12 of 120 cells over three runs in one check).
   const lines = 200;
   await installDenoKernel();
   await using tmp = await tempDir();

@@ -1,5 +1,5 @@
 import { formatSeconds } from "../report/mod.ts";
-import { type Ablation, type ArmResult, armResult, type ArmRun } from "./run.ts";
+import { type Ablation, type ArmRun, armsAgainstFirst } from "./run.ts";
 
 /** A saved ablation (`deno task ablate`'s ablation.json, or one committed under bench/results/) with its setup. */
 export interface SavedAblation {
@@ -46,16 +46,14 @@ export function parseAblation(json: unknown): SavedAblation {
   if (!d || typeof d !== "object" || !Array.isArray(d.arms) || d.arms.length === 0) {
     throw new Error("ablation file: no arms");
   }
-  const arms: ArmResult[] = [];
-  for (const a of d.arms as Record<string, unknown>[]) {
+  const arms = armsAgainstFirst((d.arms as Record<string, unknown>[]).map((a) => {
     const name = String(a.name);
     if (!Array.isArray(a.runs) || a.runs.length === 0) {
       throw new Error(`ablation file: arm ${name} has no runs`);
     }
     const runs = (a.runs as Record<string, unknown>[]).map((r) => parseRun(r, name));
-    const toggle = a.toggle === null || a.toggle === undefined ? null : String(a.toggle);
-    arms.push(armResult(name, toggle, runs, arms[0]));
-  }
+    return { name, toggle: a.toggle === null || a.toggle === undefined ? null : String(a.toggle), runs };
+  }));
   const toggles = Array.isArray(d.toggles) ? (d.toggles as unknown[]).map(String) : [];
   const present = new Set(arms.map((a) => a.toggle));
   const cfg = (d.baseConfig ?? {}) as Record<string, unknown>;

@@ -114,7 +114,12 @@ export function joinAblations(parts: readonly Ablation[]): Ablation {
   const all = parts.flatMap((p) => p.arms);
   const repeated = all.find((a, i) => all.findIndex((b) => b.name === a.name) !== i);
   if (repeated) throw new Error(`joinAblations: arm "${repeated.name}" is in more than one part`);
+  return { runsPerArm, arms: armsAgainstFirst(all) };
+}
+
+/** Each arm's statistics from its runs, its difference from the base taken against the first arm. */
+export function armsAgainstFirst(list: readonly Pick<ArmResult, "name" | "toggle" | "runs">[]): ArmResult[] {
   const arms: ArmResult[] = [];
-  for (const a of all) arms.push(armResult(a.name, a.toggle, a.runs, arms[0]));
-  return { runsPerArm, arms };
+  for (const a of list) arms.push(armResult(a.name, a.toggle, a.runs, arms[0]));
+  return arms;
 }

@@ -16,12 +16,15 @@ export interface NotebookCell {
   execution_count?: number | null;
 }
 
-const join = (v: string | string[] | undefined): string => (Array.isArray(v) ? v.join("") : v ?? "");
+/** The text of a notebook field stored as a string or a list of lines (a source, a stream's text, a MIME value). */
+export const joinText = (
+  v: string | string[] | undefined,
+): string => (Array.isArray(v) ? v.join("") : v ?? "");
 
 const isEmpty = (v: unknown): boolean =>
   v == null ||
   (typeof v === "string" || Array.isArray(v)
-    ? !join(v as string | string[]).length
+    ? !joinText(v as string | string[]).length
     : typeof v === "object" && Object.keys(v).length === 0);
 
 // deno-lint-ignore no-control-regex
@@ -39,7 +42,7 @@ export function notebookOutputProblems(cells: readonly NotebookCell[]): string[]
   cells.forEach((cell, i) => {
     if (cell.cell_type !== "code") return;
     const where = `cell ${i}`;
-    const src = join(cell.source);
+    const src = joinText(cell.source);
     const outputs = cell.outputs ?? [];
     const kinds = new Set(outputs.map((o) => o.output_type));
     if (/\bconsole\.log\(/.test(src) && !kinds.has("stream")) {
@@ -50,7 +53,7 @@ export function notebookOutputProblems(cells: readonly NotebookCell[]): string[]
     }
     for (const o of outputs) {
       if (o.output_type === "error") problems.push(`${where}: error ${o.ename}: ${o.evalue}`);
-      if (o.output_type === "stream" && !join(o.text).trim()) {
+      if (o.output_type === "stream" && !joinText(o.text).trim()) {
         problems.push(`${where}: empty ${o.name} output`);
       }
       if (o.data) {

@@ -47,7 +47,7 @@ export {
   notebookToHtml,
   typeCheckNotebooks,
 } from "./run.ts";
-export { type NotebookCell, type NotebookOutput, notebookOutputProblems } from "./check.ts";
+export { joinText, type NotebookCell, type NotebookOutput, notebookOutputProblems } from "./check.ts";
 export {
   PAGE_EARLY_TIMINGS,
   PAGE_PIPELINE_SECONDS,
