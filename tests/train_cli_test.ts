@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { probeWebGpu } from "../lib/backend/mod.ts";
+import { probeWebGpu, readCpuFeatures } from "../lib/backend/mod.ts";
 import { cifar10, runCli, tempDir, TEST_BACKENDS } from "./helpers.ts";
 
 const TINY = [
@@ -44,6 +44,34 @@ Deno.test("train: unknown flags, bad values and --resume with hyperparameters ex
   const missing = await runCli(["train", "--shards", "/no/such/shards"]);
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /--shards \/no\/such\/shards holds no shards .*Fix: deno task data --out/);
+});
+
+Deno.test("train --precision bf16: refused off the native backend; on it, refused without bfloat16 units, else bf16 math", async () => {
+  const cpu = await runCli(["train", ...TINY, "--backend", "cpu", "--precision", "bf16"]);
+  assert.equal(cpu.code, 2, cpu.stderr);
+  assert.match(cpu.stderr, /--precision bf16 is the native backend's .*use --backend tensorflow/);
+  assert.match(cpu.stderr, /usage: deno task train/);
+  await cifar10();
+  await using tmp = await tempDir();
+  const out = join(tmp.path, "run");
+  const res = await runCli([
+    "train",
+    ...TINY,
+    "--backend",
+    "tensorflow",
+    "--precision",
+    "bf16",
+    "--out",
+    out,
+  ]);
+  const f = readCpuFeatures();
+  if (f.avx512Bf16 || f.amxBf16) {
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /backend: tensorflow on .*oneDNN on .*; bf16 math\)/);
+  } else {
+    assert.equal(res.code, 2, res.stderr);
+    assert.match(res.stderr, /needs a CPU with bfloat16 instructions .*use --precision float32/);
+  }
 });
 
 for (const backend of TEST_BACKENDS) {

@@ -1,5 +1,14 @@
 import { tf } from "./tf.ts";
-import { loadNative, NATIVE_PACKAGE, nativeAvailable, nativeTensorflowVersion } from "./native.ts";
+import {
+  loadNative,
+  NATIVE_PACKAGE,
+  nativeAvailable,
+  nativeOnednn,
+  nativePrecision,
+  nativeTensorflowVersion,
+  onednnOffIn,
+} from "./native.ts";
+import { bf16Problem, type Precision, readCpuFeatures } from "./cpu.ts";
 import { type AdapterInfo, probeWebGpu, watchWebGpuDevice } from "./webgpu.ts";
 
 /** Backends a user can ask for; `auto` picks the best available. */
@@ -13,6 +22,8 @@ export interface BackendInfo {
   adapter: string;
   isFallbackAdapter: boolean;
   webgpu?: AdapterInfo;
+  /** The native backend's oneDNN kernels: true on, false off, null TensorFlow's default (absent elsewhere). */
+  onednn?: boolean | null;
   /** Why this backend runs (asked for, or what `auto` found). */
   reason: string;
 }
@@ -23,6 +34,20 @@ export interface BackendOptions {
   log?: (line: string) => void;
   /** CPU threads of the native backend (0: TensorFlow's default, every core). */
   threads?: number;
+  /**
+   * float32, or bf16: oneDNN's bfloat16 math on the native backend, refused where it cannot run; absent: float32,
+   * or the precision the native backend already loaded with in this process.
+   */
+  precision?: Precision;
+}
+
+/** `--precision bf16` on the wrong backend, CPU or oneDNN setting: the message names the problem and the fix. */
+export class PrecisionError extends Error {
+  /** Builds the error. */
+  constructor(message: string) {
+    super(message);
+    this.name = "PrecisionError";
+  }
 }
 
 function noAdapterError(): Error {
@@ -49,8 +74,8 @@ async function useWebGpu(adapter: AdapterInfo | null, reason: string): Promise<B
   };
 }
 
-async function useTensorflow(threads: number, reason: string): Promise<BackendInfo> {
-  const version = await loadNative(threads);
+async function useTensorflow(threads: number, reason: string, precision?: Precision): Promise<BackendInfo> {
+  const version = await loadNative(threads, precision);
   if (!(await tf.setBackend("tensorflow"))) {
     throw new Error(`${NATIVE_PACKAGE} loaded but the tensorflow backend did not start`);
   }
@@ -59,8 +84,9 @@ async function useTensorflow(threads: number, reason: string): Promise<BackendIn
     name: "tensorflow",
     adapter: `${NATIVE_PACKAGE} ${version} on TensorFlow ${nativeTensorflowVersion()} (CPU, ${
       intra ? `${intra} threads` : `${navigator.hardwareConcurrency} cores`
-    })`,
+    }; ${nativeOnednn()?.words}${nativePrecision() === "bf16" ? "; bf16 math" : ""})`,
     isFallbackAdapter: false,
+    onednn: nativeOnednn()?.on,
     reason,
   };
 }
@@ -74,14 +100,18 @@ async function useCpu(reason: string): Promise<BackendInfo> {
  * `auto`: a hardware WebGPU adapter, else the native backend when `deno task setup` installed it, else a
  * software (fallback) WebGPU adapter such as lavapipe, else tfjs's JavaScript cpu backend.
  */
-async function pickAuto(threads: number): Promise<BackendInfo> {
+async function pickAuto(threads: number, precision?: Precision): Promise<BackendInfo> {
   const adapter = await probeWebGpu();
-  if (adapter && !adapter.isFallback) return await useWebGpu(adapter, "auto: a hardware WebGPU adapter");
+  if (adapter && !adapter.isFallback) {
+    if (precision === "bf16") throw new PrecisionError(bf16Problem("webgpu", readCpuFeatures(), false)!);
+    return await useWebGpu(adapter, "auto: a hardware WebGPU adapter");
+  }
   const gpu = adapter ? `only a software WebGPU adapter (${adapter.description})` : "no WebGPU adapter";
   if (await nativeAvailable()) {
-    return await useTensorflow(threads, `auto: ${gpu}; the native backend is set up`);
+    return await useTensorflow(threads, `auto: ${gpu}; the native backend is set up`, precision);
   }
   const native = "the native backend is not set up (deno task setup)";
+  if (precision === "bf16") throw new PrecisionError(`--precision bf16 needs the native backend: ${native}`);
   if (adapter) return await useWebGpu(adapter, `auto: no hardware WebGPU adapter; ${native}`);
   return await useCpu(`auto: ${gpu}; ${native}`);
 }
@@ -92,13 +122,23 @@ async function pickAuto(threads: number): Promise<BackendInfo> {
  */
 export async function initBackend(choice: BackendChoice, options: BackendOptions = {}): Promise<BackendInfo> {
   const log = options.log ?? console.error, threads = options.threads ?? 0;
+  const precision = options.precision;
+  if (precision === "bf16") {
+    const problem = bf16Problem(
+      choice,
+      readCpuFeatures(),
+      onednnOffIn(Deno.env.get("TF_ENABLE_ONEDNN_OPTS")),
+    );
+    if (problem) throw new PrecisionError(problem);
+  }
   // Loaded first, with its threads, when installed: it must be before any WebGPU adapter (native.ts says why).
-  if (choice !== "cpu" && await nativeAvailable()) await loadNative(threads);
+  if (choice !== "cpu" && await nativeAvailable()) await loadNative(threads, precision);
   let info: BackendInfo;
   if (choice === "webgpu") info = await useWebGpu(await probeWebGpu(), "asked for (--backend webgpu)");
-  else if (choice === "tensorflow") info = await useTensorflow(threads, "asked for (--backend tensorflow)");
-  else if (choice === "cpu") info = await useCpu("asked for (--backend cpu)");
-  else info = await pickAuto(threads);
+  else if (choice === "tensorflow") {
+    info = await useTensorflow(threads, "asked for (--backend tensorflow)", precision);
+  } else if (choice === "cpu") info = await useCpu("asked for (--backend cpu)");
+  else info = await pickAuto(threads, precision);
   await tf.ready();
   log(`${describeBackend(info)} (${info.reason})`);
   if (info.isFallbackAdapter) {

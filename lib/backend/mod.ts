@@ -5,9 +5,19 @@
 export { tf } from "./tf.ts";
 export { type AdapterInfo, probeWebGpu } from "./webgpu.ts";
 export {
+  bf16Problem,
+  type CpuFeatures,
+  cpuFeatures,
+  featureWords,
+  type Precision,
+  PRECISIONS,
+  readCpuFeatures,
+} from "./cpu.ts";
+export {
   BACKEND_CHOICES,
   type BackendChoice,
   type BackendInfo,
   describeBackend,
   initBackend,
+  PrecisionError,
 } from "./init.ts";

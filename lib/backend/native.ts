@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import util from "node:util";
+import type { Precision } from "./cpu.ts";
 import { tf } from "./tf.ts";
 
 /** The npm package that provides the `tensorflow` backend. */
@@ -56,13 +57,75 @@ function setThreads(threads: number): void {
   Deno.env.set("OMP_NUM_THREADS", String(threads));
 }
 
+/** Whether TensorFlow runs its oneDNN kernels, and who decided (see {@link chooseOnednn}). */
+export interface OnednnChoice {
+  /** true: on; false: off; null: TensorFlow decides (not x86-64, variable unset). */
+  on: boolean | null;
+  /** In words, for the backend line: e.g. "oneDNN on (davidnet's default on x86-64)". */
+  words: string;
+}
+
+/** True when a TF_ENABLE_ONEDNN_OPTS value turns oneDNN off (0, false, off, no). */
+export function onednnOffIn(value: string | undefined): boolean {
+  return /^(0|false|off|no)$/i.test(value?.trim() ?? "");
+}
+
+/**
+ * Turns TensorFlow's oneDNN kernels on for x86-64 CPUs unless the user set TF_ENABLE_ONEDNN_OPTS, before the C
+ * library loads (it reads the variable once). TensorFlow enables them by default only on CPUs with AVX-512-class
+ * features, so on AMD EPYC (AVX2) its fallback kernels ran a DavidNet step 1.6x and an airbench94 step 2.7x slower
+ * than with oneDNN (issue 24's measurements, bench/results/); on Intel Xeon it changes nothing. oneDNN changes the
+ * round-off of convolutions, not the method. `env` and `arch` are parameters for the unit test.
+ */
+export function chooseOnednn(
+  env: { get(key: string): string | undefined; set(key: string, value: string): void } = Deno.env,
+  arch: string = Deno.build.arch,
+): OnednnChoice {
+  const yours = env.get("TF_ENABLE_ONEDNN_OPTS");
+  if (yours !== undefined) {
+    const on = !onednnOffIn(yours);
+    return { on, words: `oneDNN ${on ? "on" : "off"} (your TF_ENABLE_ONEDNN_OPTS=${yours})` };
+  }
+  if (arch !== "x86_64") return { on: null, words: "TensorFlow's default kernels" };
+  env.set("TF_ENABLE_ONEDNN_OPTS", "1");
+  return {
+    on: true,
+    words: "oneDNN on (davidnet's default on x86-64; TF_ENABLE_ONEDNN_OPTS=0 turns it off)",
+  };
+}
+
+let onednn: OnednnChoice | undefined;
+
+/** The oneDNN choice the native backend loaded with (after {@link loadNative}); undefined before. */
+export function nativeOnednn(): OnednnChoice | undefined {
+  return onednn;
+}
+
+/** The precision the native backend loaded with (after {@link loadNative}); undefined before. */
+export function nativePrecision(): Precision | undefined {
+  return loadedPrecision;
+}
+
 let loaded: Promise<string> | undefined;
+let loadedPrecision: Precision | undefined;
 
 /**
  * Loads tfjs-node once, which registers the `tensorflow` backend; resolves to TensorFlow's version. Throws, with
- * the fix, when `deno task setup` has not built the addon. `threads` applies only to the first load.
+ * the fix, when `deno task setup` has not built the addon. `threads` and `precision` (bf16: oneDNN's bfloat16
+ * math, TF_SET_ONEDNN_FPMATH_MODE=BF16, which TensorFlow reads once) apply only to the first load; a later load
+ * asking another precision throws (one that asks none takes the loaded one).
  */
-export function loadNative(threads = 0): Promise<string> {
+export function loadNative(threads = 0, asked?: Precision): Promise<string> {
+  const precision = asked ?? loadedPrecision ?? "float32";
+  if (loadedPrecision && loadedPrecision !== precision) {
+    return Promise.reject(
+      new Error(
+        `the native backend is already loaded with ${loadedPrecision} math in this process; ${precision} needs ` +
+          "a new process",
+      ),
+    );
+  }
+  loadedPrecision = precision;
   loaded ??= (async () => {
     if (!(await nativeAvailable())) {
       throw new Error(
@@ -71,6 +134,8 @@ export function loadNative(threads = 0): Promise<string> {
       );
     }
     setThreads(threads);
+    onednn = chooseOnednn();
+    if (precision === "bf16") Deno.env.set("TF_SET_ONEDNN_FPMATH_MODE", "BF16");
     // Hides TensorFlow's INFO lines on CPU features at every start (its oneDNN note comes before absl's logging
     // starts and prints regardless); warnings and errors still print.
     if (!Deno.env.get("TF_CPP_MIN_LOG_LEVEL")) Deno.env.set("TF_CPP_MIN_LOG_LEVEL", "1");
@@ -81,7 +146,10 @@ export function loadNative(threads = 0): Promise<string> {
     }
     return node.version["tfjs-node"];
   })();
-  loaded.catch(() => loaded = undefined);
+  loaded.catch(() => {
+    loaded = undefined;
+    loadedPrecision = undefined;
+  });
   return loaded;
 }
 

@@ -54,7 +54,7 @@ export async function ablateCommand(args: string[]): Promise<void> {
   const variants = ablationVariants(base, toggles);
   const out = (flags.out as string | undefined) ??
     join("runs", `ablation-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-  const backend = await startBackend(flags);
+  const backend = await startBackend(flags, help);
   const data = await loadTrainingData(
     flags.shards as string,
     flags.data as string | undefined,

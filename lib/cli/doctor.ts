@@ -41,7 +41,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, SPECS, help);
   const presets = presetList(flags.presets as string, help);
   const t0 = performance.now();
-  const backend = await startBackend(flags);
+  const backend = await startBackend(flags, help);
   const report = await runDoctor({ backend, presets, log: (l) => console.log(l) });
   console.log(`doctor: done in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   return report.fastKernelsSafe ? 0 : 1;

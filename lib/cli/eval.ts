@@ -34,7 +34,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, SPECS, help);
   if (!flags.model) throw new UsageError("--model DIR is required", help);
   await checkDataFlag(flags.data as string | undefined, help);
-  await startBackend(flags);
+  await startBackend(flags, help);
   useKernels(flags.kernels as KernelMode);
   const { model, metadata } = await loadModel(flags.model as string);
   const stats = metadata.stats as ChannelStats | undefined;

@@ -1,4 +1,12 @@
-import { BACKEND_CHOICES, type BackendChoice, type BackendInfo, initBackend } from "../backend/mod.ts";
+import {
+  BACKEND_CHOICES,
+  type BackendChoice,
+  type BackendInfo,
+  initBackend,
+  type Precision,
+  PrecisionError,
+  PRECISIONS,
+} from "../backend/mod.ts";
 import {
   CONFIG_SCHEMA,
   ConfigError,
@@ -42,14 +50,31 @@ export const BACKEND_SPECS: FlagSpecs = {
     default: 0,
     min: 0,
   },
+  precision: {
+    type: "string",
+    help:
+      "native backend's conv and matmul arithmetic: float32, or bf16 (oneDNN's bfloat16 math; needs a CPU " +
+      "with AVX-512 BF16 or AMX-BF16, refused elsewhere)",
+    choices: PRECISIONS,
+    default: "float32",
+  },
 };
 
-/** Starts the backend that `--backend` and `--threads` name, printing what runs and why. */
-export function startBackend(flags: FlagValues): Promise<BackendInfo> {
-  return initBackend(flags.backend as BackendChoice, {
-    log: (l) => console.log(l),
-    threads: flags.threads as number,
-  });
+/**
+ * Starts the backend that `--backend`, `--threads` and `--precision` name, printing what runs and why; a
+ * precision the backend or CPU cannot run is a usage error (exit 2) that names the fix.
+ */
+export async function startBackend(flags: FlagValues, help = ""): Promise<BackendInfo> {
+  try {
+    return await initBackend(flags.backend as BackendChoice, {
+      log: (l) => console.log(l),
+      threads: flags.threads as number,
+      precision: (flags.precision as Precision | undefined) ?? "float32",
+    });
+  } catch (err) {
+    if (err instanceof PrecisionError) throw new UsageError(err.message, help);
+    throw err;
+  }
 }
 
 /** Where training runs and reads from: the tfjs backend, the CIFAR-10 source and the shard folder. */

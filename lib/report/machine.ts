@@ -1,8 +1,10 @@
-import { tf } from "../backend/mod.ts";
+import { type CpuFeatures, cpuFeatures, tf } from "../backend/mod.ts";
 
 /** The machine and software a measurement was taken on. */
 export interface MachineInfo {
   cpu: string;
+  /** The CPU's vector and matrix units (all false where /proc/cpuinfo is missing). */
+  cpuFeatures: CpuFeatures;
   cores: number;
   memoryGiB: number;
   os: string;
@@ -10,17 +12,18 @@ export interface MachineInfo {
   tfjs: string;
 }
 
-/** Describes this machine: CPU model, cores, memory, OS, Deno and tfjs versions. */
+/** Describes this machine: CPU model and features, cores, memory, OS, Deno and tfjs versions. */
 export async function machineInfo(): Promise<MachineInfo> {
-  let cpu = "unknown CPU";
+  let cpu = "unknown CPU", text = "";
   try {
-    const text = await Deno.readTextFile("/proc/cpuinfo");
+    text = await Deno.readTextFile("/proc/cpuinfo");
     cpu = /^model name\s*:\s*(.+)$/m.exec(text)?.[1]?.trim() ?? cpu;
   } catch (err) {
     if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
   return {
     cpu,
+    cpuFeatures: cpuFeatures(text),
     cores: navigator.hardwareConcurrency,
     memoryGiB: Math.round(Deno.systemMemoryInfo().total / 2 ** 30),
     os: `${Deno.build.os} ${Deno.osRelease()} ${Deno.build.arch}`,
