@@ -6,7 +6,11 @@
 import assert from "node:assert/strict";
 import { initBackend, probeWebGpu, tf } from "../lib/backend/mod.ts";
 import { useKernels } from "../lib/kernels/mod.ts";
-import { batchNormActNative, type NativeActivation } from "../lib/kernels/native/mod.ts";
+import {
+  batchNormActNative,
+  ghostBatchNormActNative,
+  type NativeActivation,
+} from "../lib/kernels/native/mod.ts";
 import { Rng } from "../lib/random/mod.ts";
 import { gradientErrors } from "./gradient_check.ts";
 import { relativeError } from "./reference.ts";
@@ -149,6 +153,102 @@ for (const act of ["relu", "celu", "gelu", "linear"] as const) {
       const e = relativeError(await grads[i].data(), want);
       assert.ok(e < tol, `${name}: relative error ${e}`);
     }
+    tf.dispose([x, g, b, u, y, ...grads]);
+    assert.equal(tf.memory().numTensors, before, "tensors leaked");
+  });
+}
+
+/**
+ * Ghost batch norm in float64: {@link batchNormReference} on each of `groups` equal runs of consecutive images; the
+ * statistics are the means over the groups, dgamma and dbeta the sums.
+ */
+function ghostReference(
+  x: Float32Array,
+  c: number,
+  groups: number,
+  g: Float32Array,
+  b: Float32Array,
+  u: Float32Array,
+  act: NativeActivation,
+  eps: number,
+) {
+  const size = x.length / groups; // elements per group
+  const out = {
+    y: new Float64Array(x.length),
+    dx: new Float64Array(x.length),
+    mean: new Float64Array(c),
+    variance: new Float64Array(c),
+    dg: new Float64Array(c),
+    db: new Float64Array(c),
+  };
+  for (let k = 0; k < groups; k++) {
+    const part = (a: Float32Array) => a.subarray(k * size, (k + 1) * size);
+    const r = batchNormReference(part(x), c, g, b, part(u), act, eps);
+    out.y.set(r.y, k * size);
+    out.dx.set(r.dx, k * size);
+    for (let j = 0; j < c; j++) {
+      out.mean[j] += r.mean[j] / groups;
+      out.variance[j] += r.variance[j] / groups;
+      out.dg[j] += r.dg[j];
+      out.db[j] += r.db[j];
+    }
+  }
+  return out;
+}
+
+for (const act of ["relu", "celu"] as const) {
+  Deno.test(`native fused ghost batch norm + ${act}: output, statistics and gradients equal a float64 computation per group`, async () => {
+    await initBackend("tensorflow", { log: () => {} });
+    const rng = new Rng(7, 2), [n, h, w, c, group] = [12, 5, 5, 6, 4], eps = 1e-5;
+    const rand = (k: number, s = 1, o = 0) =>
+      Float32Array.from({ length: k }, () => o + s * (2 * rng.next() - 1));
+    // Each group gets its own offset and scale, so that whole-batch statistics would fail the comparison.
+    const xs = rand(n * h * w * c, 2, 0.3).map((v, i) =>
+      v * (1 + Math.floor(i / (group * h * w * c))) + i % 3
+    );
+    const gs = rand(c, 0.5, 1), bs = rand(c, 0.2), us = rand(n * h * w * c);
+    const ref = ghostReference(xs, c, n / group, gs, bs, us, act, eps);
+    const before = tf.memory().numTensors;
+    const stats: Float32Array[] = [];
+    const [x, g, b, u] = [
+      tf.tensor4d(xs, [n, h, w, c]),
+      tf.tensor1d(gs),
+      tf.tensor1d(bs),
+      tf.tensor4d(us, [n, h, w, c]),
+    ];
+    const cfg = { epsilon: eps, activation: act, celuAlpha: 0.3 };
+    const record = (m: tf.Tensor1D, v: tf.Tensor1D) =>
+      stats.push(m.dataSync() as Float32Array, v.dataSync() as Float32Array);
+    const y = tf.tidy(() => ghostBatchNormActNative(x, g, b, group, cfg, record));
+    const grads = tf.tidy(() =>
+      tf.grads((xi, gi, bi) =>
+        tf.sum(
+          tf.mul(
+            ghostBatchNormActNative(
+              xi as tf.Tensor4D,
+              gi as tf.Tensor1D,
+              bi as tf.Tensor1D,
+              group,
+              cfg,
+              () => {},
+            ),
+            u,
+          ),
+        )
+      )([x, g, b])
+    );
+    const tol = act === "relu" ? 1e-4 : 2e-5;
+    assert.ok(relativeError(await y.data(), ref.y) < tol, `y: ${relativeError(await y.data(), ref.y)}`);
+    assert.ok(relativeError(stats[0], ref.mean) < 1e-5, "mean of the group means");
+    assert.ok(relativeError(stats[1], ref.variance) < 1e-5, "mean of the groups' biased variances");
+    for (const [i, name, want] of [[0, "dx", ref.dx], [1, "dgamma", ref.dg], [2, "dbeta", ref.db]] as const) {
+      const e = relativeError(await grads[i].data(), want);
+      assert.ok(e < tol, `${name}: relative error ${e}`);
+    }
+    assert.throws(
+      () => tf.tidy(() => ghostBatchNormActNative(x.slice(0, 10), g, b, group, cfg, () => {})),
+      /multiple of the ghost batch 4; use a batch size divisible by 4/,
+    );
     tf.dispose([x, g, b, u, y, ...grads]);
     assert.equal(tf.memory().numTensors, before, "tensors leaked");
   });

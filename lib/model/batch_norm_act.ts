@@ -1,6 +1,6 @@
 import { tf } from "../backend/tf.ts";
 import { batchNormActApply, batchNormActTraining, fusedOnWebGpu, kernelMode } from "../kernels/mod.ts";
-import { batchNormActNative } from "../kernels/native/mod.ts";
+import { batchNormActNative, ghostBatchNormActNative } from "../kernels/native/mod.ts";
 import { ghostBatchNorm } from "./ghost_batch_norm.ts";
 import { activate, type Activation } from "./layers.ts";
 
@@ -26,8 +26,8 @@ export interface BatchNormActArgs {
  * `trainScale` false gamma is a non-trainable weight fixed at 1. With `ghostBatch` > 0 the training statistics
  * are those of groups of that many images. With `fast` kernels on WebGPU it runs the fused kernels of `lib/kernels`
  * (ghost groups included; not for gelu, which they lack), in training with `fast` kernels on the native backend
- * TensorFlow's fused batch norm (whole batches), and tfjs's ops elsewhere ({@link ghostBatchNorm} for the ghost
- * groups).
+ * TensorFlow's fused batch norm (whole batches and ghost groups), and tfjs's ops elsewhere ({@link ghostBatchNorm}
+ * for the ghost groups).
  */
 export class BatchNormAct extends tf.layers.Layer {
   /** Registered class name (for saving and loading). */
@@ -79,8 +79,14 @@ export class BatchNormAct extends tf.layers.Layer {
       if (training) return batchNormActTraining(x, gamma, beta, mean, variance, cfg);
       return tf.tidy(() => batchNormActApply(x, tf.stack([mean, variance]) as tf.Tensor2D, gamma, beta, cfg));
     }
-    if (training && kernelMode() === "fast" && tf.getBackend() === "tensorflow" && !(ghostBatch > 0)) {
-      return batchNormActNative(x as tf.Tensor4D, gamma, beta, this.cfg, (m, v) => this.#updateRunning(m, v));
+    if (training && kernelMode() === "fast" && tf.getBackend() === "tensorflow") {
+      const stats = (m: tf.Tensor1D, v: tf.Tensor1D) => this.#updateRunning(m, v);
+      if (!(ghostBatch > 0) || x.shape[0] === ghostBatch) {
+        return batchNormActNative(x as tf.Tensor4D, gamma, beta, this.cfg, stats);
+      }
+      return tf.tidy(() =>
+        ghostBatchNormActNative(x as tf.Tensor4D, gamma, beta, ghostBatch, this.cfg, stats)
+      );
     }
     if (training && ghostBatch > 0 && x.shape[0] !== ghostBatch) {
       return tf.tidy(() => {

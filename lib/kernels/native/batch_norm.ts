@@ -98,3 +98,44 @@ export function batchNormActNative(
   });
   return f(x, gamma, beta) as tf.Tensor4D;
 }
+
+/**
+ * Ghost batch norm and its activation in training, on the native backend: the batch [N, H, W, C] is cut into
+ * N / `group` groups of `group` consecutive images (as the tfjs path, lib/model/ghost_batch_norm.ts), each
+ * normalised with its own statistics. One transpose makes each group's
+ * channels channels of their own, [group, H, W, (N / group) C], so that one FusedBatchNormV3 (and one
+ * FusedBatchNormGradV3 backward) normalises every group at once, with gamma and beta tiled over the groups; a
+ * second transpose restores the layout. Hands the mean over the groups of each group's mean and biased variance,
+ * [C], to `onBatchStats` (the running statistics, as the tfjs path).
+ */
+export function ghostBatchNormActNative(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  group: number,
+  cfg: NativeBnConfig,
+  onBatchStats: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void,
+): tf.Tensor4D {
+  const [n, h, w, c] = x.shape, groups = n / group;
+  if (!Number.isInteger(groups)) {
+    throw new Error(
+      `ghost batch norm: a batch of ${n} images is not a multiple of the ghost batch ${group}; ` +
+        `use a batch size divisible by ${group}, or ghost batch 0`,
+    );
+  }
+  const perChannel = (s: tf.Tensor1D) => tf.mean(tf.reshape(s, [groups, c]), 0) as tf.Tensor1D;
+  const grouped = tf.reshape(tf.transpose(tf.reshape(x, [groups, group, h, w, c]), [1, 2, 3, 0, 4]), [
+    group,
+    h,
+    w,
+    groups * c,
+  ]) as tf.Tensor4D;
+  const y = batchNormActNative(
+    grouped,
+    tf.tile(gamma, [groups]),
+    tf.tile(beta, [groups]),
+    cfg,
+    (mean, variance) => onBatchStats(perChannel(mean), perChannel(variance)),
+  );
+  return tf.reshape(tf.transpose(tf.reshape(y, [group, h, w, groups, c]), [3, 0, 1, 2, 4]), [n, h, w, c]);
+}
