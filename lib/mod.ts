@@ -27,6 +27,7 @@ export {
 } from "./model/mod.ts";
 export {
   AIRBENCH94,
+  AIRBENCH94_MUON,
   BASELINE,
   CONFIG_SCHEMA,
   configFrom,

@@ -10,6 +10,7 @@ export { type ConfigDifference, configDifferences } from "./diff.ts";
 export type { TrainConfig } from "./train_config.ts";
 export {
   AIRBENCH94,
+  AIRBENCH94_MUON,
   BASELINE,
   DAVIDNET24,
   emaMomentumForSteps,

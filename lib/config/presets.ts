@@ -120,6 +120,44 @@ export const AIRBENCH94: TrainConfig = {
   syncEvery: 8, // davidnet: read losses back every 8 steps
 };
 
+/**
+ * airbench94_muon (KellerJordan/cifar10-airbench airbench94_muon.py; 94.01% mean of 200 runs in 2.59 s on an A100,
+ * 0.29 PFLOP): airbench94's net with the head rescaled, 8 epochs of batch 2000, every rate decaying linearly to 0,
+ * no lookahead; the filters trained by Muon, the biases and the head by Nesterov SGD. Rates are airbench's on the
+ * summed loss times the batch (this mean loss; the same steps); each SGD group's decay per step is
+ * 2e-6 x batch x its rate's decay factor, as PyTorch's `weight_decay = wd / lr` gives.
+ */
+export const AIRBENCH94_MUON: TrainConfig = {
+  ...AIRBENCH94,
+  model: {
+    ...AIRBENCH94_NET, // lines 180-261 CifarNet: airbench94's net (widths line 221, BN line 184, GELU, dirac line 196)
+    logitScale: 1 / 256, // line 261: self.head(x) / x.size(-1), the last width
+    headUnitStd: true, // line 245: w *= 1 / w.std()
+  },
+  epochs: 8, // line 352: total_train_steps = ceil(8 * len(train_loader))
+  batchSize: 2000, // line 342
+  decoupled: false, // lines 343-345 and 358-360: plain rates on the summed loss
+  lr: 0.67 * 2000, // line 344 head_lr on the summed loss = 0.67 x batch on the mean loss
+  momentum: 0.85, // line 361: SGD(momentum=0.85, ...)
+  nesterov: true, // lines 361-362: nesterov=True (SGD and Muon)
+  weightDecay: 2e-6 / 0.67, // line 345 wd = 2e-6 x batch, line 360 weight_decay = wd / head_lr: / batch here
+  biasLrScale: 0.053 / 0.67, // line 343 bias_lr = 0.053 (lines 358-359), as a multiple of head_lr
+  biasWdScale: 0.67 / 0.053, // line 359: weight_decay = wd / bias_lr, the same decay per step as the head's
+  schedule: "piecewise", // lines 402-403: initial_lr x (1 - step / total_train_steps) ...
+  lrStart: 1, // ... from the peak ...
+  lrPeak: 0, // ... at step 0 (no warm-up) ...
+  lrEnd: 0, // ... to 0 ...
+  lrEndAt: 1, // ... at the last step
+  lookaheadEvery: 0, // no lookahead (lines 404-405 step only the two optimizers)
+  optimizer: "muon", // line 362: Muon(filter_params, ...), filter_params = 4-d parameters (line 356)
+  muonLr: 0.24, // line 362: lr=0.24
+  muonMomentum: 0.6, // line 362: momentum=0.6
+  whitenBiasEpochs: 3, // line 353 whiten_bias_train_steps = ceil(3 * len(train_loader)); line 398: detached after
+  whitenBiasDecay: true, // lines 400-401: its lr x (1 - step / whiten_bias_train_steps)
+  labelSmoothing: 0.2, // line 399: label_smoothing=0.2, reduction="sum"
+  tta: "airbench", // line 427: tta_level=2
+};
+
 /** Presets by name. */
 export const PRESETS = {
   baseline: BASELINE,
@@ -128,6 +166,7 @@ export const PRESETS = {
   smoke: SMOKE,
   "smoke-tricks": SMOKE_TRICKS,
   airbench94: AIRBENCH94,
+  airbench94_muon: AIRBENCH94_MUON,
 } as const;
 /** A preset name. */
 export type PresetName = keyof typeof PRESETS;

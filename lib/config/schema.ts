@@ -33,6 +33,10 @@ export interface Param {
 const BOT = "Page, bag_of_tricks.ipynb (part 8)";
 const DAWN = "Page, dawn.py (DAWNBench, parts 1-4)";
 const AIRBENCH = "KellerJordan/cifar10-airbench, legacy/airbench94.py";
+const AIRBENCH_MUON = "KellerJordan/cifar10-airbench, airbench94_muon.py";
+
+/** The optimizers of the conv filters: SGD (Page, airbench94), or Muon (airbench94_muon). */
+export const OPTIMIZERS = ["sgd", "muon"] as const;
 
 /** The schema's entries as literal types, from which `TrainConfig` is derived. */
 const ENTRIES = [
@@ -378,6 +382,50 @@ const ENTRIES = [
     help: "epochs the 2x2 whitening's bias trains, then frozen",
     default: 0, // no 2x2 whitening (dawn.py)
     source: AIRBENCH,
+  },
+  {
+    flag: "head-unit-std",
+    path: "model.headUnitStd",
+    type: "bool",
+    help: "rescale the head's weights to unit standard deviation after their init",
+    default: DAVIDNET_DEFAULTS.headUnitStd, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
+    source: AIRBENCH_MUON,
+  },
+  {
+    flag: "optimizer",
+    path: "optimizer",
+    type: "string",
+    choices: OPTIMIZERS,
+    help: "the conv filters' optimizer: SGD, or Muon (the other parameters keep SGD)",
+    default: "sgd", // dawn.py: SGD for every parameter
+    source: AIRBENCH_MUON,
+  },
+  {
+    flag: "muon-lr",
+    path: "muonLr",
+    type: "float",
+    min: 0,
+    help: "Muon's peak learning rate (the filters'; follows the run's schedule)",
+    default: 0.24, // airbench94_muon.py: Muon(filter_params, lr=0.24, ...); unused with --optimizer sgd
+    source: AIRBENCH_MUON,
+  },
+  {
+    flag: "muon-momentum",
+    path: "muonMomentum",
+    type: "float",
+    min: 0,
+    max: 1,
+    help: "Muon's momentum (Nesterov with --nesterov)",
+    default: 0.6, // airbench94_muon.py: Muon(..., momentum=0.6, nesterov=True); unused with --optimizer sgd
+    source: AIRBENCH_MUON,
+  },
+  {
+    flag: "whiten-bias-decay",
+    path: "whitenBiasDecay",
+    type: "bool",
+    help: "the 2x2 whitening bias's LR decays linearly to 0 over --whiten-bias-epochs (own SGD group)",
+    default: false, // airbench94.py: the whitening bias follows the run's schedule
+    source: AIRBENCH_MUON,
   },
   {
     flag: "dirac-init",

@@ -42,6 +42,14 @@ const RULES: Array<(c: TrainConfig) => string | null> = [
     c.schedule === "piecewise" && !(c.lrEndAt > c.lrPeak)
       ? `--lr-end-at ${c.lrEndAt} must come after --lr-peak ${c.lrPeak} (both are fractions of the run)`
       : null,
+  (c) =>
+    c.whitenBiasDecay && !(c.model.whiten === "2x2" && c.whitenBiasEpochs > 0)
+      ? "--whiten-bias-decay needs the 2x2 whitening (--whiten 2x2) and --whiten-bias-epochs above 0"
+      : null,
+  (c) =>
+    c.optimizer === "muon" && !(c.lr > 0)
+      ? `--optimizer muon: the SGD groups (biases, head) still need a positive --lr, not ${c.lr}`
+      : null,
 ];
 
 /** Checks every value against the schema and the rules between them; throws a {@link ConfigError}. */

@@ -50,6 +50,12 @@ export interface NetConfig {
    * min(in, out) filters are identity filters. See `diracKernel`.
    */
   diracInit: boolean;
+  /**
+   * The head's weights rescaled to unit standard deviation (sample std, as PyTorch's `w.std()`) after their init
+   * (airbench94_muon.py `CifarNet.reset`: `w *= 1 / w.std()`), so that with `logitScale` 1/256 the logits start
+   * at airbench94_muon's scale.
+   */
+  headUnitStd: boolean;
 }
 
 /** Build options that are not hyperparameters of the net. */
@@ -79,6 +85,7 @@ export const DAVIDNET_DEFAULTS: NetConfig = {
   freezeBnScale: false,
   whiten: "none",
   diracInit: false,
+  headUnitStd: false,
 };
 
 /**
@@ -129,7 +136,8 @@ function whiteningKernel(filters: Float32Array | tf.Tensor4D, kind: WhiteningKin
  * 128) -> layer2 conv 256 + maxpool 2 -> layer3 conv 512 + maxpool 2 + residual (two conv 512) -> global max pool
  * -> linear 10 (no bias) -> x logitScale. Every conv has no bias; batch norm starts at weight 1 and bias 0, with
  * the activation fused in (layer `<block>_bn`), or without batch norm just the activation (`<block>_relu`,
- * `<block>_celu` or `<block>_gelu`). With `diracInit` every trainable conv is then Dirac-initialised.
+ * `<block>_celu` or `<block>_gelu`). With `diracInit` every trainable conv is then Dirac-initialised; with
+ * `headUnitStd` the head's weights are rescaled to unit standard deviation.
  * `options.seed` seeds the weights; `options.whitening` gives the whitening filters, required when whitening.
  */
 export function buildNet(
@@ -157,10 +165,23 @@ export function buildNet(
     const model = tf.model({ inputs: input, outputs: blocks.head(x, spec.head), name: cfg.arch });
     if (kernel) model.getLayer(WHITEN_LAYER).setWeights([kernel]);
     if (cfg.diracInit) applyDirac(model);
+    if (cfg.headUnitStd) scaleToUnitStd(model.getLayer("linear"));
     return model;
   } finally {
     kernel?.dispose();
   }
+}
+
+/** Rescales a layer's kernel to unit sample standard deviation (its bias, if any, is left alone). */
+function scaleToUnitStd(layer: tf.layers.Layer): void {
+  const [kernel, ...rest] = layer.getWeights();
+  const scaled = tf.tidy(() => {
+    const n = kernel.size, mean = tf.mean(kernel);
+    const std = tf.sqrt(tf.div(tf.sum(tf.square(tf.sub(kernel, mean))), n - 1));
+    return tf.div(kernel, std);
+  });
+  layer.setWeights([scaled, ...rest]);
+  scaled.dispose();
 }
 
 /**

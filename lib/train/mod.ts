@@ -1,10 +1,12 @@
 /**
- * Training DavidNet: data on the device, loss, SGD, the loop, evaluation with TTA, checkpoints.
+ * Training DavidNet: data on the device, loss, SGD and Muon, the loop, evaluation with TTA, checkpoints.
  * Row 4 of lib/'s layout (README, Layout): imports augment, backend, config, data, kernels, model, schedule, stats.
  */
 export * from "./types.ts";
 export { countCorrect, smoothedCrossEntropy } from "./loss.ts";
 export { MomentumSgd, type NamedParam, type ParamGroup, type SgdSettings } from "./sgd.ts";
+export { Muon, type MuonSettings, NEWTON_SCHULZ_COEFFICIENTS, newtonSchulz } from "./muon.ts";
+export { type Optimizer, Optimizers } from "./optimizer.ts";
 export { denormalizeImages, type DeviceData, normalizeImages, toDevice } from "./device_data.ts";
 export { evaluate, predictLogits } from "./evaluate.ts";
 export { TARGET_ACCURACY, train, type TrainOptions, warmUp } from "./trainer.ts";
@@ -19,7 +21,7 @@ export {
   weightAverage,
   whiteningBiasEpochs,
 } from "./stages/mod.ts";
-export { isBnBias, makeSgd, namedParams, paramGroups } from "./param_groups.ts";
+export { isBnBias, makeOptimizer, makeSgd, namedParams, paramGroups } from "./param_groups.ts";
 export {
   lrSweep,
   type SweepBand,

@@ -6,8 +6,8 @@ import type { DeviceData } from "./device_data.ts";
 import { countCorrect, smoothedCrossEntropy } from "./loss.ts";
 import { scheduleOf } from "../config/mod.ts";
 import { type Stage, stagesFor } from "./stages/mod.ts";
-import { makeSgd } from "./param_groups.ts";
-import type { MomentumSgd } from "./sgd.ts";
+import { makeOptimizer } from "./param_groups.ts";
+import type { Optimizer } from "./optimizer.ts";
 import type { TrainConfig } from "./types.ts";
 
 /**
@@ -30,44 +30,46 @@ export async function whiteningOf(
 }
 
 /**
- * One training step on batch `step` of the epoch's draws, updating every parameter but the `frozen` ones; returns
- * (loss, correct) scalars that the caller disposes.
+ * One training step on batch `step` of the epoch's draws, updating every parameter but the `frozen` ones at rate
+ * `lr` (a group with its own schedule reads it at `epoch`); returns (loss, correct) scalars that the caller
+ * disposes.
  */
 export function trainStep(
   model: tf.LayersModel,
-  sgd: MomentumSgd,
+  optimizer: Optimizer,
   data: DeviceData,
   draws: DeviceDraws,
   cfg: TrainConfig,
   step: number,
   lr: number,
   frozen: ReadonlySet<string> = new Set(),
+  epoch = 0,
 ): [tf.Scalar, tf.Scalar] {
   return tf.tidy(() => {
     const start = step * cfg.batchSize;
     const x = augmentBatch(data.trainX, draws, start, cfg.batchSize, cfg.augment);
     const y = tf.gather(data.trainY, draws.order.slice(start, cfg.batchSize)) as tf.Tensor1D;
     let correct: tf.Scalar | undefined;
-    const trained = sgd.params.filter((p) => !frozen.has(p.name)).map((p) => p.variable);
+    const trained = optimizer.params.filter((p) => !frozen.has(p.name)).map((p) => p.variable);
     const { value, grads } = tf.variableGrads(() => {
       const logits = model.apply(x, { training: true }) as tf.Tensor2D;
       correct = tf.keep(countCorrect(logits, y));
       return smoothedCrossEntropy(logits, y, cfg.labelSmoothing);
     }, trained);
-    sgd.step(grads, lr, frozen);
+    optimizer.step(grads, lr, frozen, epoch);
     return [value, correct!];
   });
 }
 
 /**
- * A net being trained: the model, its SGD (parameter groups), the stages its config switches on (weight
+ * A net being trained: the model, its optimizer (SGD over parameter groups, or Muon and SGD), the stages its config switches on (weight
  * average, lookahead, whitening bias epochs: lib/train/stages), the LR schedule and the current epoch's random
  * draws. A step is: draws (once per epoch), augment, forward, loss, backward, SGD (minus what a stage freezes),
  * then each stage's `afterStep`. `train`, the LR sweep, the estimate and the step profiler all step it.
  */
 export class TrainSession {
   readonly model: tf.LayersModel;
-  readonly sgd: MomentumSgd;
+  readonly optimizer: Optimizer;
   readonly stages: readonly Stage[];
   readonly stepsPerEpoch: number;
   /** Steps of the whole run: ceil(stepsPerEpoch x epochs), so a fractional last epoch is partial. */
@@ -91,7 +93,7 @@ export class TrainSession {
     this.totalSteps = Math.ceil(this.stepsPerEpoch * cfg.epochs);
     const build = () => buildNet(cfg.model, { seed: cfg.seed, whitening: init.whitening });
     this.model = init.resume?.model ?? build();
-    this.sgd = makeSgd(this.model, cfg);
+    this.optimizer = makeOptimizer(this.model, cfg);
     this.stages = stagesFor({
       cfg,
       model: this.model,
@@ -129,13 +131,14 @@ export class TrainSession {
     const frozen = new Set(this.stages.flatMap((s) => [...(s.frozen?.(epoch) ?? [])]));
     const out = trainStep(
       this.model,
-      this.sgd,
+      this.optimizer,
       this.data,
       this.#draws.draws,
       this.cfg,
       step % this.stepsPerEpoch,
       lr,
       frozen,
+      (step + 1) / this.stepsPerEpoch,
     );
     for (const s of this.stages) s.afterStep?.(step);
     return out;
@@ -153,7 +156,7 @@ export class TrainSession {
 
   /** Momentum buffers and the stages' tensors (prefixed `<stage>/`) by name, for a checkpoint. */
   optimizerState(): tf.NamedTensorMap {
-    const state: tf.NamedTensorMap = { ...this.sgd.state() };
+    const state: tf.NamedTensorMap = { ...this.optimizer.state() };
     for (const s of this.stages) {
       for (const [k, t] of Object.entries(s.state?.() ?? {})) state[`${s.name}/${k}`] = t;
     }
@@ -162,7 +165,7 @@ export class TrainSession {
 
   /** Restores {@link optimizerState}. */
   setState(state: tf.NamedTensorMap): void {
-    this.sgd.setState(state);
+    this.optimizer.setState(state);
     for (const s of this.stages) {
       const prefix = `${s.name}/`;
       const own = Object.entries(state).filter(([k]) => k.startsWith(prefix)).map((
@@ -176,7 +179,7 @@ export class TrainSession {
   release(): tf.LayersModel {
     const keep = this.evalModel;
     this.#disposeDraws();
-    this.sgd.dispose();
+    this.optimizer.dispose();
     for (const s of this.stages) if (s.evalModel !== keep) s.dispose?.();
     if (keep !== this.model) this.model.dispose();
     return keep;

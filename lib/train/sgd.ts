@@ -1,5 +1,7 @@
 import { tf } from "../backend/tf.ts";
 import { fusedOnWebGpu, fusedSgdUpdate } from "../kernels/mod.ts";
+import type { Schedule } from "../schedule/mod.ts";
+import type { Optimizer } from "./optimizer.ts";
 
 /** A parameter and its stable (checkpoint) name. */
 export interface NamedParam {
@@ -13,6 +15,11 @@ export interface ParamGroup {
   lrScale: number;
   wdScale: number;
   params: NamedParam[];
+  /**
+   * The group's own learning rate by progress in epochs, in place of the run's rate x `lrScale` (airbench94_muon's
+   * whitening bias, whose rate decays to 0 over its own epochs); absent for the run's schedule.
+   */
+  schedule?: Schedule;
 }
 
 /** Settings shared by every group. */
@@ -32,7 +39,7 @@ export interface SgdSettings {
  * His update keeps lr inside the velocity (v = mu * v - lr * g); the two forms agree while lr is constant and
  * differ slightly while it changes.
  */
-export class MomentumSgd {
+export class MomentumSgd implements Optimizer {
   readonly #velocity: Map<string, tf.Variable>;
   /** Every parameter, over all groups. */
   readonly params: ReadonlyArray<NamedParam>;
@@ -48,12 +55,14 @@ export class MomentumSgd {
   /**
    * Applies one update with learning rate `lr`; `grads` maps variable names to gradients. Parameters named in
    * `frozen` are left alone (no step, no decay, no momentum), as PyTorch skips a parameter without a gradient.
-   * With `fast` kernels on WebGPU each parameter takes one fused in-place dispatch; otherwise tfjs's elementwise ops.
+   * A group with a schedule of its own takes its rate at `epoch`. With `fast` kernels on WebGPU each parameter takes
+   * one fused in-place dispatch; otherwise tfjs's elementwise ops.
    */
-  step(grads: tf.NamedTensorMap, lr: number, frozen: ReadonlySet<string> = new Set()): void {
+  step(grads: tf.NamedTensorMap, lr: number, frozen: ReadonlySet<string> = new Set(), epoch = 0): void {
     const { momentum, nesterov } = this.settings;
     for (const group of this.groups) {
-      const glr = lr * group.lrScale, wd = this.settings.weightDecay * group.wdScale;
+      const glr = group.schedule ? group.schedule(epoch) : lr * group.lrScale;
+      const wd = this.settings.weightDecay * group.wdScale;
       for (const { name, variable: w } of group.params) {
         if (frozen.has(name)) continue;
         const grad = grads[w.name];
