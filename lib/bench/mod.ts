@@ -34,6 +34,7 @@ export {
   timeRepeated,
 } from "./timing_story.ts";
 export { estimateWithQuicker, type PresetEstimate } from "./estimates.ts";
+export { type Ceiling, type CeilingKernel, measureCeiling } from "./ceiling.ts";
 export {
   latestRecordedRuns,
   type RecordedRun,

@@ -19,6 +19,11 @@ export interface RecordedRun {
   flopsPerSecond: number;
   /** Smallest and largest 1-minute load average recorded at the epochs' ends (null when none was). */
   load: [number, number] | null;
+  /**
+   * The training time `deno task train` estimated before the clock started, and the measured time over it (1.10:
+   * the run took 10% longer); null for runs that recorded no estimate (GPU runs, older runs).
+   */
+  estimate: { seconds: number; measuredOverEstimate: number } | null;
 }
 
 /** Runs and their statistics: test accuracy, training time and time to 94% (mean ± sample std). */
@@ -53,6 +58,12 @@ async function recordRun(dir: string): Promise<RecordedRun> {
     flops,
     flopsPerSecond: flops / summary.trainSeconds,
     load: loads.length ? [Math.min(...loads), Math.max(...loads)] : null,
+    estimate: record.estimate
+      ? {
+        seconds: record.estimate.seconds,
+        measuredOverEstimate: summary.trainSeconds / record.estimate.seconds,
+      }
+      : null,
   };
 }
 

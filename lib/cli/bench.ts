@@ -4,12 +4,12 @@ import { writeJsonAtomic } from "../io/mod.ts";
 import { machineInfo, slug } from "../report/machine.ts";
 import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
 import { BACKEND_SPECS, startBackend } from "./train_flags.ts";
-import { initBackend } from "../backend/mod.ts";
+import { featureWords, initBackend } from "../backend/mod.ts";
 import { KERNEL_MODES, type KernelMode } from "../kernels/mod.ts";
 import { benchKernels } from "./bench_kernels.ts";
 import { benchStep } from "./bench_step.ts";
 import { printRecordedRuns, runFolders } from "./bench_runs.ts";
-import { recordRuns } from "../bench/mod.ts";
+import { latestRecordedRuns, measureCeiling, recordRuns } from "../bench/mod.ts";
 import { type PresetName, PRESETS } from "../config/mod.ts";
 import { benchData } from "./bench_data.ts";
 import { benchTrain } from "./bench_train.ts";
@@ -26,8 +26,10 @@ const SPECS: FlagSpecs = {
     help: "run one part only (default: data and train); page: the serve page in headless Chromium " +
       "(SwiftShader, lavapipe via ANGLE) beside Deno, smoke preset, 1024 images x 3 epochs, batch 128; step: " +
       "one training step of --preset at its batch, stock and fast kernels, median of --reps; runs: the " +
-      "finished run folders of --from (deno task train --out, with --resume after interruptions)",
-    choices: ["data", "train", "kernels", "page", "step", "runs"],
+      "finished run folders of --from (deno task train --out, with --resume after interruptions); ceiling: the " +
+      "backend's largest float32 rate here (a large matmul and 3x3 conv, median of --reps) beside the FLOP rate " +
+      "of every run recorded on this CPU",
+    choices: ["data", "train", "kernels", "page", "step", "runs", "ceiling"],
   },
   reps: { type: "int", help: "repetitions of each data measurement", default: 3, min: 1, max: 100 },
   preset: {
@@ -80,29 +82,81 @@ export async function benchCommand(args: string[]): Promise<void> {
   const flags = parseFlags(args, SPECS, help);
   const machine = await machineInfo();
   console.log(
-    `machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, deno ${machine.deno}`,
+    `machine: ${machine.cpu} (${
+      featureWords(machine.cpuFeatures)
+    }), ${machine.cores} cores, ${machine.memoryGiB} ` +
+      `GiB, deno ${machine.deno}`,
   );
   const dataDir = (flags.data as string | undefined) ?? Deno.env.get("CIFAR10_DIR");
   const date = new Date().toISOString().slice(0, 10);
   const command = `deno task bench ${args.join(" ")}`.trim();
-  /** Writes `bench/results/<date>-<name>.json` (or under --out): when, the command, the machine, then `result`. */
+  const loadAtStart = Deno.loadavg()[0];
+  /**
+   * Writes `bench/results/<date>-<name>.json` (or under --out): when, the command, the machine, the 1-minute load
+   * average when the bench started and when it saved, then `result`.
+   */
   const save = async (name: string, result: object) => {
     const path = join(flags.out as string, `${date}-${name}.json`);
     const versions = { deno: machine.deno, tfjs: machine.tfjs };
-    await writeJsonAtomic(path, { date: new Date().toISOString(), command, machine, versions, ...result });
+    const load = { start: loadAtStart, end: Deno.loadavg()[0] };
+    await writeJsonAtomic(path, {
+      date: new Date().toISOString(),
+      command,
+      machine,
+      versions,
+      load,
+      ...result,
+    });
     console.log(`wrote ${path}`);
   };
+  /**
+   * Where a result ran, for its file name: the adapter, or for the native backend the CPU model, its cores and
+   * whether oneDNN ran (the same TensorFlow runs at different speeds on AMD and Intel, with and without oneDNN).
+   */
+  const where = (adapter: string) =>
+    adapter.startsWith("@tensorflow/tfjs-node")
+      ? `tensorflow-${slug(machine.cpu)}-${machine.cores}c${/oneDNN on/.test(adapter) ? "-onednn" : ""}`
+      : slug(adapter);
   if (flags.only === "kernels") {
-    const backend = await startBackend(flags);
+    const backend = await startBackend(flags, help);
     const r = await benchKernels(backend, flags.batch as number, flags["kernel-reps"] as number);
-    await save(`kernels-b${r.batch}-${slug(backend.adapter)}`, { backend, ...r });
+    await save(`kernels-b${r.batch}-${where(backend.adapter)}`, { backend, ...r });
     return;
   }
   if (flags.only === "step") {
-    const backend = await startBackend(flags);
+    const backend = await startBackend(flags, help);
     const preset = flags.preset as PresetName;
     const r = await benchStep(PRESETS[preset], flags.reps as number, backend);
-    await save(`step-${preset}-b${r.batch}-${slug(backend.adapter)}`, { backend, preset, ...r });
+    await save(`step-${preset}-b${r.batch}-${where(backend.adapter)}`, { backend, preset, ...r });
+    return;
+  }
+  if (flags.only === "ceiling") {
+    const backend = await startBackend(flags, help);
+    const ceiling = await measureCeiling(flags.reps as number);
+    for (const k of ceiling.kernels) {
+      console.log(
+        `${k.name}: ${(k.flopsPerSecond / 1e9).toFixed(1)} GFLOP/s (${k.seconds.toFixed(3)} s, median)`,
+      );
+    }
+    console.log(`ceiling: ${(ceiling.flopsPerSecond / 1e9).toFixed(1)} GFLOP/s on ${backend.adapter}`);
+    const recipes = [];
+    for (const preset of Object.keys(PRESETS)) {
+      const saved = await latestRecordedRuns(preset);
+      if (!saved || saved.machine.cpu !== machine.cpu) continue;
+      const rates = saved.runs.map((r) => r.flopsPerSecond);
+      const best = Math.max(...rates);
+      recipes.push({
+        preset,
+        file: saved.file,
+        bestFlopsPerSecond: best,
+        fractionOfCeiling: best / ceiling.flopsPerSecond,
+      });
+      console.log(
+        `${preset} (${saved.file}): best run ${(best / 1e9).toFixed(0)} GFLOP/s = ` +
+          `${(100 * best / ceiling.flopsPerSecond).toFixed(0)}% of the ceiling`,
+      );
+    }
+    await save(`ceiling-${where(backend.adapter)}`, { backend, ...ceiling, recipes });
     return;
   }
   if (flags.only === "runs") {
@@ -110,11 +164,11 @@ export async function benchCommand(args: string[]): Promise<void> {
     await initBackend("cpu", { log: () => {} }); // to count each net's FLOPs, nothing trains
     const r = await recordRuns(await runFolders(flags.from as string));
     printRecordedRuns(r);
-    await save(`runs-${r.runs[0].preset}-${slug(r.runs[0].summary.adapter)}`, r);
+    await save(`runs-${r.runs[0].preset}-${where(r.runs[0].summary.adapter)}`, r);
     return;
   }
   if (flags.only === "page") {
-    const backend = await startBackend(flags);
+    const backend = await startBackend(flags, help);
     const data = await loadCifar10({ dataDir, log: console.log });
     const r = await benchPage(data, { trainImages: 1024, testImages: 1000, epochs: 3, batchSize: 128 });
     for (const run of r.runs) {
@@ -147,7 +201,7 @@ export async function benchCommand(args: string[]): Promise<void> {
     const r = await benchTrain(
       preset,
       flags.runs as number,
-      await startBackend(flags),
+      await startBackend(flags, help),
       flags.shards as string,
       dataDir,
       flags.profile as boolean,
@@ -195,7 +249,7 @@ export async function benchCommand(args: string[]): Promise<void> {
       }
     }
     const tag = r.config.kernels.mode === "fast" ? "" : `-${r.config.kernels.mode}`;
-    await save(`${preset}${tag}-${slug(r.backend.adapter)}`, {
+    await save(`${preset}${tag}-${where(r.backend.adapter)}`, {
       backend: r.backend,
       config: r.config,
       summary,

@@ -16,7 +16,10 @@ export async function runFolders(dir: string): Promise<string[]> {
   return subs.sort();
 }
 
-/** Prints each recorded run (its per-epoch table, accuracy, time to 94%, FLOP rate, load) and the summary. */
+/**
+ * Prints each recorded run (its per-epoch table, accuracy, time to 94%, FLOP rate, load, the estimate made before
+ * it) and the summary.
+ */
 export function printRecordedRuns(r: RecordedRuns): void {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   for (const run of r.runs) {
@@ -28,7 +31,13 @@ export function printRecordedRuns(r: RecordedRuns): void {
         s.timeTo94Seconds === null ? "not reached" : formatSeconds(s.timeTo94Seconds)
       } | training ${formatSeconds(s.trainSeconds)} | ${formatFlops(run.flops)} at ${
         formatFlops(run.flopsPerSecond)
-      }/s | load ${run.load ? run.load.map((l) => l.toFixed(2)).join("-") : "not recorded"}`,
+      }/s | load ${run.load ? run.load.map((l) => l.toFixed(2)).join("-") : "not recorded"} | estimated ${
+        run.estimate
+          ? `${formatSeconds(run.estimate.seconds)} (took ${
+            run.estimate.measuredOverEstimate.toFixed(2)
+          }x that)`
+          : "-"
+      }`,
     );
   }
   const t94 = r.timeTo94 ? `${formatSeconds(r.timeTo94.mean)} ± ${formatSeconds(r.timeTo94.std)}` : "-";

@@ -4,7 +4,7 @@ import { exists, recoverDirAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { buildNet, countTrainableParams, layerTable, whiteningPlaceholder } from "../model/mod.ts";
 import * as aq from "arquero";
 import { formatFlops, formatSeconds, metricsRows, progressPrinter } from "../report/mod.ts";
-import { type DeviceData, toDevice, train, type TrainConfig } from "../train/mod.ts";
+import { type DeviceData, toDevice, train, type TrainConfig, type TrainEstimate } from "../train/mod.ts";
 import {
   checkpointTo,
   loadCheckpoint,
@@ -16,6 +16,7 @@ import {
   writeRunOutputs,
 } from "../run/mod.ts";
 import { loadTrainingData } from "../shards/mod.ts";
+import { meanStd } from "../stats/mod.ts";
 import { estimateWithQuicker } from "../bench/mod.ts";
 import { checkKernelsCached } from "../doctor/mod.ts";
 import { parseFlags, usage } from "./args.ts";
@@ -124,7 +125,11 @@ function onCpu(backend: BackendInfo): boolean {
  * On a CPU, before the clock starts: the estimated training time of the run from a few timed steps, and the
  * quicker presets with theirs. The run asked for runs regardless (no silent preset switch).
  */
-async function printCpuEstimate(cfg: TrainConfig, preset: string, device: DeviceData): Promise<void> {
+async function printCpuEstimate(
+  cfg: TrainConfig,
+  preset: string,
+  device: DeviceData,
+): Promise<TrainEstimate> {
   const { run, quicker } = await estimateWithQuicker(cfg, device);
   console.log(
     `estimate on this CPU: ${preset}, ${run.steps.toLocaleString("en")} steps x ${
@@ -140,6 +145,7 @@ async function printCpuEstimate(cfg: TrainConfig, preset: string, device: Device
         "(--preset NAME); training what was asked",
     );
   }
+  return run;
 }
 
 function printModel(cfg: TrainConfig): void {
@@ -157,9 +163,6 @@ function printModel(cfg: TrainConfig): void {
     model.dispose();
   }
 }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
 
 /** `deno task train`: trains DavidNet and reports accuracy and time-to-94%. */
 export async function trainCommand(args: string[]): Promise<number> {
@@ -186,7 +189,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     join("runs", new Date().toISOString().replace(/[:.]/g, "-"));
   // Data before the backend: a wrong --data or --shards fails within seconds.
   const data = await loadTrainingData(shardDir, dataDir, (l) => console.log(l));
-  const backend = await startBackend({ ...flags, backend: backendChoice });
+  const backend = await startBackend({ ...flags, backend: backendChoice }, help);
   if (cfg.kernels.mode === "fast") {
     // The fast WebGPU kernels are checked once per adapter (cached in data/kernel-checks) and refused where they fail.
     const verdict = await checkKernelsCached(backend, (l) => console.log(l), { conv: cfg.kernels.conv });
@@ -196,7 +199,7 @@ export async function trainCommand(args: string[]): Promise<number> {
   }
   printModel(cfg);
   const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
-  if (onCpu(backend)) await printCpuEstimate(cfg, preset, device);
+  const estimate = onCpu(backend) ? await printCpuEstimate(cfg, preset, device) : undefined;
   using interrupt = interruptFlag();
   const ctx: RunContext = { backend, device, stats: data.stats, stop: interrupt.requested };
   const runs = resumeDir ? 1 : flags.runs as number;
@@ -212,6 +215,9 @@ export async function trainCommand(args: string[]): Promise<number> {
           backend,
           data: { shards: shardDir, source: data.source, stats: data.stats },
           command: `deno task train ${args.join(" ")}`,
+          ...(estimate && {
+            estimate: { steps: estimate.steps, stepSeconds: estimate.stepSeconds, seconds: estimate.seconds },
+          }),
         });
       }
       summaries.push(await runOne(runCfg, dir, ctx, Boolean(resumeDir)));
@@ -228,8 +234,9 @@ export async function trainCommand(args: string[]): Promise<number> {
       runs,
       seeds: summaries.map((s) => s.seed),
       accuracies: accs,
-      mean: mean(accs),
-      std: std(accs),
+      mean: meanStd(accs).mean,
+      /** Sample standard deviation (n - 1), as everywhere in lib/stats. */
+      std: meanStd(accs).std,
       timeTo94: summaries.map((s) => s.timeTo94Seconds),
       reached94: reached.length,
     };
@@ -238,7 +245,7 @@ export async function trainCommand(args: string[]): Promise<number> {
       `${runs} runs: test accuracy ${(100 * agg.mean).toFixed(2)}% +- ${
         (100 * agg.std).toFixed(2)
       } | reached 94% in ${reached.length}/${runs}` +
-        (reached.length ? ` (mean ${formatSeconds(mean(reached))})` : ""),
+        (reached.length ? ` (mean ${formatSeconds(meanStd(reached).mean)})` : ""),
     );
   }
   return last.status === "completed" ? 0 : last.status === "interrupted" ? EXIT_INTERRUPTED : 1;

@@ -36,7 +36,11 @@ export function metricsRows(metrics: EpochMetrics[]): Array<Record<string, strin
 export function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
   if (s < 60) return `${s.toFixed(1)}s`;
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = Math.round(s % 60);
+  // Rounded to whole seconds first, so that 4799.95 s reads 1h20m00s, not 1h19m60s.
+  const whole = Math.round(s),
+    h = Math.floor(whole / 3600),
+    m = Math.floor((whole % 3600) / 60),
+    sec = whole % 60;
   return h > 0
     ? `${h}h${String(m).padStart(2, "0")}m${String(sec).padStart(2, "0")}s`
     : `${m}m${String(sec).padStart(2, "0")}s`;

@@ -12,6 +12,11 @@ export interface RunConfig {
   versions: { deno: string; tfjs: string };
   /** The command line that started the run. */
   command: string;
+  /**
+   * On a CPU, what `deno task train` estimated before the clock started (steps x the median of a few timed
+   * steps), so that a finished run can be set against it; absent elsewhere and in runs written before it.
+   */
+  estimate?: { steps: number; stepSeconds: number; seconds: number };
 }
 
 /** `history.json` of a run: per-epoch metrics and per-step losses and learning rates. */

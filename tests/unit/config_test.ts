@@ -20,7 +20,7 @@ import {
   TRICKS,
   validateConfig,
 } from "../../lib/config/mod.ts";
-import { accuracyFigure } from "../../lib/report/mod.ts";
+import { accuracyFigure, formatSeconds } from "../../lib/report/mod.ts";
 import { summaryRows } from "../../lib/run/mod.ts";
 import type { TrainConfig } from "../../lib/train/mod.ts";
 
@@ -214,4 +214,12 @@ Deno.test("the run report: a formatted summary (units, rounding, 'not reached'),
   const layout = fig.layout as { xaxis: { dtick: number }; annotations: Array<{ text: string; y: number }> };
   assert.equal(layout.xaxis.dtick, 1);
   assert.deepEqual(layout.annotations.map((a) => [a.text, a.y]), [["94% target", 0.94]]);
+});
+
+Deno.test("formatSeconds rounds to whole seconds before splitting, so no field reads 60", () => {
+  assert.equal(formatSeconds(4799.95), "1h20m00s");
+  assert.equal(formatSeconds(119.6), "2m00s");
+  assert.equal(formatSeconds(3599.5), "1h00m00s");
+  assert.equal(formatSeconds(217.126), "3m37s");
+  assert.equal(formatSeconds(59.94), "59.9s");
 });
