@@ -23,23 +23,36 @@ import { parseFlags, usage } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
 import { configFromFlags, startBackend, TRAIN_SPECS } from "./train_flags.ts";
 
-/** Exit status of an interrupted run (128 + SIGINT), as shells expect. */
+/** Exit status of a run interrupted by Ctrl-C (128 + SIGINT), as shells expect. */
 export const EXIT_INTERRUPTED = 130;
+/** Exit status of a run stopped by SIGTERM (128 + SIGTERM): a scheduler's preemption, a shutdown. */
+export const EXIT_TERMINATED = 143;
 
-/** Stops a run on SIGINT after the current step (a second Ctrl-C exits at once). */
-function interruptFlag(): { requested: () => boolean; [Symbol.dispose]: () => void } {
-  let requested = false;
-  const onSignal = () => {
-    if (requested) Deno.exit(EXIT_INTERRUPTED);
-    requested = true;
-    console.error(
-      "\ninterrupt: finishing this step, then writing a checkpoint and the summary (Ctrl-C again to quit now)",
-    );
-  };
-  Deno.addSignalListener("SIGINT", onSignal);
+/**
+ * Stops a run on SIGINT or SIGTERM after the current step, so that an interrupted or preempted run (schedulers
+ * send SIGTERM, then SIGKILL after a grace period) loses at most that step; a second signal exits at once.
+ * `exitCode` is the shell's 128 + the signal's number.
+ */
+function interruptFlag(): { requested: () => boolean; exitCode: () => number; [Symbol.dispose]: () => void } {
+  let signal: "SIGINT" | "SIGTERM" | undefined;
+  const code = () => (signal === "SIGTERM" ? EXIT_TERMINATED : EXIT_INTERRUPTED);
+  const listeners = (["SIGINT", "SIGTERM"] as const).map((name) => {
+    const onSignal = () => {
+      if (signal) Deno.exit(code());
+      signal = name;
+      console.error(
+        `\n${name}: finishing this step, then writing a checkpoint and the summary (a second signal quits now)`,
+      );
+    };
+    Deno.addSignalListener(name, onSignal);
+    return [name, onSignal] as const;
+  });
   return {
-    requested: () => requested,
-    [Symbol.dispose]: () => Deno.removeSignalListener("SIGINT", onSignal),
+    requested: () => signal !== undefined,
+    exitCode: code,
+    [Symbol.dispose]: () => {
+      for (const [name, onSignal] of listeners) Deno.removeSignalListener(name, onSignal);
+    },
   };
 }
 
@@ -248,5 +261,5 @@ export async function trainCommand(args: string[]): Promise<number> {
         (reached.length ? ` (mean ${formatSeconds(meanStd(reached).mean)})` : ""),
     );
   }
-  return last.status === "completed" ? 0 : last.status === "interrupted" ? EXIT_INTERRUPTED : 1;
+  return last.status === "completed" ? 0 : last.status === "interrupted" ? interrupt.exitCode() : 1;
 }
