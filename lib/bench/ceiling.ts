@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import { Rng } from "../random/mod.ts";
+import { median } from "../stats/mod.ts";
 
 /** One kernel that measures the backend's sustained float32 rate. */
 export interface CeilingKernel {
@@ -32,7 +33,7 @@ async function timeCalls(run: () => tf.Tensor, reps: number): Promise<number> {
   await once();
   const times: number[] = [];
   for (let i = 0; i < reps; i++) times.push(await once());
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)];
+  return median(times);
 }
 
 /**

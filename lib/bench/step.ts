@@ -1,6 +1,7 @@
 import { tf } from "../backend/mod.ts";
 import { type KernelMode, runWithKernels } from "../kernels/mod.ts";
 import { Rng } from "../random/mod.ts";
+import { median } from "../stats/mod.ts";
 import { type DeviceData, type TrainConfig, TrainSession, whiteningFor } from "../train/mod.ts";
 import { countDispatches, settleDevice } from "./device_timing.ts";
 
@@ -89,7 +90,7 @@ async function timeStep(cfg: TrainConfig, data: DeviceData, kernels: KernelMode,
     }
     const dispatches = tf.getBackend() === "webgpu" ? await countDispatches(() => tf.dispose(step())) : null;
     const profile = await profileStep(step);
-    return { kernels, seconds: times.sort((a, b) => a - b)[Math.floor(reps / 2)], dispatches, profile };
+    return { kernels, seconds: median(times), dispatches, profile };
   } finally {
     session.dispose();
   }

@@ -6,6 +6,7 @@
 import type { AugmentConfig, EpochDraws } from "../augment/mod.ts";
 import { augmentBatch, drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { tf } from "../backend/mod.ts";
+import { median } from "../stats/mod.ts";
 import { runWithKernels } from "../kernels/mod.ts";
 import { settleDevice } from "./device_timing.ts";
 import type { ChannelStats, Split } from "../data/mod.ts";
@@ -30,8 +31,7 @@ export interface Spread {
 /** Median (the mean of the middle two for an even count), minimum and maximum of `xs`. */
 export function spread(xs: readonly number[]): Spread {
   if (xs.length === 0) throw new Error("spread of no values");
-  const s = [...xs].sort((a, b) => a - b), n = s.length, h = Math.floor(n / 2);
-  return { median: n % 2 ? s[h] : (s[h - 1] + s[h]) / 2, min: s[0], max: s[n - 1], n };
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
 }
 
 /** `median [min-max]` of a spread, scaled by `scale` and printed with `digits` decimals. */

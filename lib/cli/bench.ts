@@ -16,6 +16,7 @@ import { benchTrain } from "./bench_train.ts";
 import { benchPage } from "../bench/page.ts";
 import { loadCifar10 } from "../data/mod.ts";
 import { DEFAULT_SHARD_DIR } from "../shards/mod.ts";
+import { meanStd, median } from "../stats/mod.ts";
 
 /** Where benchmark results are committed. */
 export const BENCH_DIR: string = fileURLToPath(new URL("../../bench/results/", import.meta.url));
@@ -69,8 +70,6 @@ const SPECS: FlagSpecs = {
     help: "runs: a run folder, or a folder of run folders (train --runs N writes seed-0, seed-1, ...)",
   },
 };
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** `deno task bench`: measures the data pipeline and/or training and writes `bench/results/<date>-....json`. */
 export async function benchCommand(args: string[]): Promise<void> {
@@ -209,15 +208,13 @@ export async function benchCommand(args: string[]): Promise<void> {
     );
     const accs = r.runs.map((x) => x.finalTestAcc ?? NaN);
     const epochS = r.runs.flatMap((x) => x.epochSeconds);
-    const meanAcc = accs.reduce((a, b) => a + b, 0) / accs.length;
+    const acc = meanStd(accs);
     const summary = {
       preset,
       runs: r.runs.length,
-      meanTestAcc: meanAcc,
+      meanTestAcc: acc.mean,
       /** Sample standard deviation over the seeds (null for one run). */
-      stdTestAcc: accs.length > 1
-        ? Math.sqrt(accs.reduce((a, b) => a + (b - meanAcc) ** 2, 0) / (accs.length - 1))
-        : null,
+      stdTestAcc: accs.length > 1 ? acc.std : null,
       medianCompileSeconds: median(r.runs.map((x) => x.compileSeconds)),
       medianEpochSeconds: median(epochS),
       medianImagesPerSecond: median(r.runs.map((x) => x.imagesPerSecond)),

@@ -1,8 +1,8 @@
 /**
- * Statistics of repeated runs, in one place: mean and sample standard deviation (n - 1, everywhere), and Welch's
+ * Statistics of repeated runs, in one place: the median, mean and sample standard deviation (n - 1, everywhere), and Welch's
  * t-test with its p-value, interval and worded verdict, and the seeds a comparison needs (power).
  * Row 0 of lib/'s layout (README, Layout): imports no other folder of lib/.
  */
-export { type MeanStd, meanStd } from "./summary.ts";
+export { type MeanStd, meanStd, median } from "./summary.ts";
 export { ALPHA, type WelchTest, welchTest, welchVerdict } from "./welch.ts";
 export { MAX_SEEDS, seedsToResolve } from "./power.ts";

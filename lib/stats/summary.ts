@@ -13,3 +13,10 @@ export function meanStd(xs: readonly number[]): MeanStd {
   const ss = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
   return { mean, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n };
 }
+
+/** The median of `xs`: the middle value, or the mean of the middle two for an even count. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error("median of no values");
+  const s = [...xs].sort((a, b) => a - b), h = Math.floor(s.length / 2);
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}

@@ -1,5 +1,6 @@
 import { tf } from "../backend/tf.ts";
 import { runWithKernels } from "../kernels/mod.ts";
+import { median } from "../stats/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { trainingFlops } from "./flops.ts";
 import { TrainSession } from "./session.ts";
@@ -53,7 +54,7 @@ async function timeSteps(
       tf.dispose(out);
       if (i > 0) times.push((performance.now() - t0) / 1000);
     }
-    const stepSeconds = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+    const stepSeconds = median(times);
     const steps = stepsOfRun(cfg), flops = trainingFlops(session.model, steps * cfg.batchSize);
     return {
       stepSeconds,
