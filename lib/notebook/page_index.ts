@@ -21,14 +21,13 @@ export interface IndexEntry {
 
 const MYRTLE = "https://myrtle.ai/learn/";
 /** The series index, which links every post; used for the posts whose own address is not quoted elsewhere here. */
-const SERIES = `${MYRTLE}how-to-train-your-resnet/`;
 
 /** The index, in the order of Page's posts, then airbench. */
 export const PAGE_INDEX: readonly IndexEntry[] = [
   {
     post: "part 1",
     title: "Baseline",
-    url: SERIES,
+    url: `${MYRTLE}how-to-train-your-resnet-1-baseline/`,
     teaches:
       "where the time of a training run goes outside the net: preprocess once, draw augmentation in bulk",
     notebooks: [
@@ -56,7 +55,7 @@ export const PAGE_INDEX: readonly IndexEntry[] = [
   {
     post: "part 3",
     title: "Regularisation",
-    url: SERIES,
+    url: `${MYRTLE}how-to-train-your-resnet-3-regularisation/`,
     teaches: "cutout buys accuracy that can be spent on fewer epochs; batch norm in float32",
     notebooks: [
       { file: "14-regularisation.ipynb", covers: "cutout, weight decay and longer training, measured" },
@@ -67,7 +66,7 @@ export const PAGE_INDEX: readonly IndexEntry[] = [
   {
     post: "part 4",
     title: "Architecture",
-    url: SERIES,
+    url: `${MYRTLE}how-to-train-your-resnet-4-architecture/`,
     teaches: "the search from a 56% backbone to DavidNet, class A and class B blocks",
     notebooks: [
       {
@@ -83,7 +82,7 @@ export const PAGE_INDEX: readonly IndexEntry[] = [
   {
     post: "part 5",
     title: "Hyperparameters",
-    url: SERIES,
+    url: `${MYRTLE}how-to-train-your-resnet-5-hyperparameters/`,
     teaches: "the directions that matter: lr / (1 - momentum) and lr x weight decay",
     notebooks: [
       { file: "15-momentum.ipynb", covers: "momentum changed with lr / (1 - momentum) held, measured" },
@@ -95,7 +94,7 @@ export const PAGE_INDEX: readonly IndexEntry[] = [
   {
     post: "part 6",
     title: "Weight decay",
-    url: SERIES,
+    url: `${MYRTLE}how-to-train-your-resnet-6-weight-decay/`,
     teaches: "with batch norm, weight decay sets the effective learning rate of the conv weights",
     notebooks: [{
       file: "10-hyperparameters.ipynb",
