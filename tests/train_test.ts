@@ -202,3 +202,29 @@ backendTest("a narrow net overfits 256 images (> 90% train accuracy)", async () 
     dev.dispose();
   }
 });
+
+// The native backend's ops block; WebGPU steps only enqueue work and are read back every syncEvery steps.
+backendTest(
+  "native: a stop requested from the event loop (a signal listener) ends the run within a step",
+  async () => {
+    const dev = await smallDevice(256, 100);
+    try {
+      // Losses are read back only at the epoch's end (syncEvery 100): on a backend whose ops block, the loop must
+      // still yield to the event loop after every step, or this timer's request would wait for the read-back.
+      let requested = false, steps = 0;
+      setTimeout(() => requested = true, 0);
+      const { model, result } = await train({ ...TINY, syncEvery: 100 }, dev, {
+        shouldStop: () => {
+          steps++;
+          return requested;
+        },
+      });
+      model.dispose();
+      assert.equal(result.status, "interrupted");
+      assert.ok(steps <= 2, `stopped after ${steps} steps, not within the first ones`);
+    } finally {
+      dev.dispose();
+    }
+  },
+  ["tensorflow"],
+);

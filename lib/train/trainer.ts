@@ -169,10 +169,15 @@ async function runEpoch(
     p = state.partial,
     steps = session.stepsIn(epoch);
   const pending: tf.Scalar[][] = [];
+  // The native and cpu backends run a step's ops synchronously: without a macrotask boundary a stop request (a
+  // SIGINT or SIGTERM listener) would wait for the next read-back, syncEvery steps away (minutes on a CPU, past a
+  // scheduler's grace period). WebGPU steps only enqueue work, so they need none.
+  const blocking = tf.getBackend() !== "webgpu";
   let t0 = performance.now();
   try {
     for (let step = state.step; step < steps; step++) {
       pending.push(session.step(epoch * stepsPerEpoch + step));
+      if (blocking) await new Promise((resolve) => setTimeout(resolve, 0));
       const stop = options.shouldStop?.() ?? false;
       if ((step + 1) % cfg.syncEvery !== 0 && step !== steps - 1 && !stop) continue;
       const first = step + 1 - pending.length;
