@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import { tf } from "../lib/backend/mod.ts";
 import { AIRBENCH94 } from "../lib/config/mod.ts";
 import { WHITEN_BIAS_LAYER } from "../lib/model/mod.ts";
-import { checkpointTo, loadCheckpoint } from "../lib/run/mod.ts";
-import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
-import { backendTest, smallDevice, tempDir } from "./helpers.ts";
+import { type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
+import { assertResumeReproduces, backendTest, smallDevice } from "./helpers.ts";
 
 /** airbench94 at 1/8 width on 512 images, batch 128 (4 steps an epoch), 1.6 epochs (7 steps), lookahead every 2. */
 const TINY_AIRBENCH: TrainConfig = {
@@ -61,31 +60,15 @@ backendTest(
   "airbench94 (1/8 width, lookahead, alternating flip): a mid-epoch resume reproduces the uninterrupted run",
   async () => {
     const dev = await smallDevice(512, 100, AIRBENCH94.augment.pad);
-    await using tmp = await tempDir();
     try {
-      const before = tf.memory().numTensors;
-      const full = await train(TINY_AIRBENCH, dev);
-      assert.equal(full.result.losses.length, 7);
-      assert.deepEqual(full.result.metrics.map((m) => m.epoch), [1, 2]);
-      assert.ok(full.result.losses.every(Number.isFinite));
-      let steps = 0;
-      const cut = await train(TINY_AIRBENCH, dev, {
-        checkpoint: checkpointTo(`${tmp.path}/ckpt`),
-        shouldStop: () => ++steps === 5,
-      });
-      cut.model.dispose();
-      const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
-      assert.ok(
-        Object.keys(ckpt.optimizer).some((k) => k.startsWith("lookahead/")),
-        "lookahead in the checkpoint",
-      );
-      const resumed = await train(TINY_AIRBENCH, dev, { resume: ckpt });
-      tf.dispose(Object.values(ckpt.optimizer));
-      assert.deepEqual(resumed.result.losses, full.result.losses);
-      assert.equal(resumed.result.finalTestAcc, full.result.finalTestAcc);
-      full.model.dispose();
-      resumed.model.dispose();
-      assert.equal(tf.memory().numTensors, before, "tensors leaked");
+      const full = await assertResumeReproduces(TINY_AIRBENCH, dev, 5, (ckpt) =>
+        assert.ok(
+          Object.keys(ckpt.optimizer).some((k) => k.startsWith("lookahead/")),
+          "lookahead in the checkpoint",
+        ));
+      assert.equal(full.losses.length, 7);
+      assert.deepEqual(full.metrics.map((m) => m.epoch), [1, 2]);
+      assert.ok(full.losses.every(Number.isFinite));
     } finally {
       dev.dispose();
     }

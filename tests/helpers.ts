@@ -1,7 +1,9 @@
 /** Shared test fixtures: the real CIFAR-10 (loaded once per test file) and assertion helpers. */
+import assert from "node:assert/strict";
 import { type Cifar10, loadCifar10 } from "../lib/data/mod.ts";
-import { toDevice } from "../lib/train/mod.ts";
-import { type BackendChoice, type BackendInfo, initBackend } from "../lib/backend/mod.ts";
+import { checkpointTo, loadCheckpoint } from "../lib/run/mod.ts";
+import { type DeviceData, toDevice, train, type TrainConfig, type TrainResult } from "../lib/train/mod.ts";
+import { type BackendChoice, type BackendInfo, initBackend, tf } from "../lib/backend/mod.ts";
 
 let cached: Promise<Cifar10> | undefined;
 
@@ -59,4 +61,36 @@ export function backendTest(
   for (const choice of backends) {
     Deno.test(`[${choice}] ${name}`, async () => fn(await initBackend(choice, { log: () => {} })));
   }
+}
+
+/**
+ * Trains `cfg` on `dev` uninterrupted, then again stopped after `cutAt` steps with a checkpoint (which `inspect`
+ * sees), then resumed from it: the resumed run's losses and final accuracy must equal the uninterrupted run's, and
+ * no tensor may leak. Returns the uninterrupted run's result.
+ */
+export async function assertResumeReproduces(
+  cfg: TrainConfig,
+  dev: DeviceData,
+  cutAt: number,
+  inspect: (ckpt: Awaited<ReturnType<typeof loadCheckpoint>>) => void = () => {},
+): Promise<TrainResult> {
+  await using tmp = await tempDir();
+  const before = tf.memory().numTensors;
+  const full = await train(cfg, dev);
+  let steps = 0;
+  const cut = await train(cfg, dev, {
+    checkpoint: checkpointTo(`${tmp.path}/ckpt`),
+    shouldStop: () => ++steps === cutAt,
+  });
+  cut.model.dispose();
+  const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
+  inspect(ckpt);
+  const resumed = await train(cfg, dev, { resume: ckpt });
+  tf.dispose(Object.values(ckpt.optimizer));
+  assert.deepEqual(resumed.result.losses, full.result.losses);
+  assert.equal(resumed.result.finalTestAcc, full.result.finalTestAcc);
+  full.model.dispose();
+  resumed.model.dispose();
+  assert.equal(tf.memory().numTensors, before, "tensors leaked");
+  return full.result;
 }

@@ -7,9 +7,8 @@ import assert from "node:assert/strict";
 import { tf } from "../lib/backend/mod.ts";
 import { AIRBENCH94_MUON } from "../lib/config/mod.ts";
 import { WHITEN_BIAS_LAYER } from "../lib/model/mod.ts";
-import { checkpointTo, loadCheckpoint } from "../lib/run/mod.ts";
-import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
-import { backendTest, smallDevice, tempDir } from "./helpers.ts";
+import { type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
+import { assertResumeReproduces, backendTest, smallDevice } from "./helpers.ts";
 
 /** airbench94_muon at 1/8 width on 512 images, batch 128 (4 steps an epoch), 2 epochs, the bias for 1. */
 const TINY_MUON: TrainConfig = {
@@ -70,26 +69,15 @@ backendTest(
 // Checkpointing Muon's state does not depend on the backend; the native backend alone keeps the suite short.
 backendTest("airbench94_muon (1/8 width): a mid-run resume reproduces the uninterrupted run", async () => {
   const dev = await smallDevice(512, 100, AIRBENCH94_MUON.augment.pad);
-  await using tmp = await tempDir();
   try {
-    const before = tf.memory().numTensors;
-    const full = await train(TINY_MUON, dev);
-    assert.equal(full.result.losses.length, 8);
-    let steps = 0;
-    const cut = await train(TINY_MUON, dev, {
-      checkpoint: checkpointTo(`${tmp.path}/ckpt`),
-      shouldStop: () => ++steps === 5,
-    });
-    cut.model.dispose();
-    const ckpt = await loadCheckpoint(`${tmp.path}/ckpt`);
-    assert.ok("layer1_conv/kernel" in ckpt.optimizer, "Muon's momentum of layer1_conv in the checkpoint");
-    const resumed = await train(TINY_MUON, dev, { resume: ckpt });
-    tf.dispose(Object.values(ckpt.optimizer));
-    assert.deepEqual(resumed.result.losses, full.result.losses);
-    assert.equal(resumed.result.finalTestAcc, full.result.finalTestAcc);
-    full.model.dispose();
-    resumed.model.dispose();
-    assert.equal(tf.memory().numTensors, before, "tensors leaked");
+    const full = await assertResumeReproduces(
+      TINY_MUON,
+      dev,
+      5,
+      (ckpt) =>
+        assert.ok("layer1_conv/kernel" in ckpt.optimizer, "Muon's momentum of layer1_conv in the checkpoint"),
+    );
+    assert.equal(full.losses.length, 8);
   } finally {
     dev.dispose();
   }

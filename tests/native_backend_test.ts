@@ -112,6 +112,55 @@ function batchNormReference(
   return { y, mean, variance, dx, dg, db };
 }
 
+/** A native batch-norm op under test: x, gamma, beta and the batch statistics' callback in, y out. */
+type NativeBn = (
+  x: tf.Tensor4D,
+  g: tf.Tensor1D,
+  b: tf.Tensor1D,
+  onStats: (m: tf.Tensor1D, v: tf.Tensor1D) => void,
+) => tf.Tensor4D;
+
+/**
+ * Runs `op` on the inputs and takes the gradients of sum(y * u), then checks y, the statistics it hands over and
+ * dL/dx, dL/dgamma, dL/dbeta against `ref` (float64), and that no tensor leaks.
+ */
+async function checkAgainstReference(
+  op: NativeBn,
+  shape: [number, number, number, number],
+  inputs: { xs: Float32Array; gs: Float32Array; bs: Float32Array; us: Float32Array },
+  ref: ReturnType<typeof batchNormReference>,
+  tol: number,
+): Promise<void> {
+  const before = tf.memory().numTensors;
+  const stats: Float32Array[] = [];
+  const [x, g, b, u] = [
+    tf.tensor4d(inputs.xs, shape),
+    tf.tensor1d(inputs.gs),
+    tf.tensor1d(inputs.bs),
+    tf.tensor4d(inputs.us, shape),
+  ];
+  const record = (m: tf.Tensor1D, v: tf.Tensor1D) =>
+    stats.push(m.dataSync() as Float32Array, v.dataSync() as Float32Array);
+  const y = tf.tidy(() => op(x, g, b, record));
+  const grads = tf.tidy(() =>
+    tf.grads((xi, gi, bi) =>
+      tf.sum(tf.mul(op(xi as tf.Tensor4D, gi as tf.Tensor1D, bi as tf.Tensor1D, () => {}), u))
+    )([x, g, b])
+  );
+  assert.ok(relativeError(await y.data(), ref.y) < tol, `y: ${relativeError(await y.data(), ref.y)}`);
+  assert.ok(relativeError(stats[0], ref.mean) < 1e-5, "batch mean");
+  assert.ok(
+    relativeError(stats[1], ref.variance) < 1e-5,
+    `biased batch variance ${stats[1]} vs ${ref.variance}`,
+  );
+  for (const [i, name, want] of [[0, "dx", ref.dx], [1, "dgamma", ref.dg], [2, "dbeta", ref.db]] as const) {
+    const e = relativeError(await grads[i].data(), want);
+    assert.ok(e < tol, `${name}: relative error ${e}`);
+  }
+  tf.dispose([x, g, b, u, y, ...grads]);
+  assert.equal(tf.memory().numTensors, before, "tensors leaked");
+}
+
 for (const act of ["relu", "celu", "gelu", "linear"] as const) {
   Deno.test(`native fused batch norm + ${act}: output, batch statistics and gradients equal a float64 computation`, async () => {
     await initBackend("tensorflow", { log: () => {} });
@@ -119,42 +168,14 @@ for (const act of ["relu", "celu", "gelu", "linear"] as const) {
     const rand = (k: number, s = 1, o = 0) =>
       Float32Array.from({ length: k }, () => o + s * (2 * rng.next() - 1));
     const xs = rand(n * h * w * c, 2, 0.3), gs = rand(c, 0.5, 1), bs = rand(c, 0.2), us = rand(n * h * w * c);
-    const ref = batchNormReference(xs, c, gs, bs, us, act, eps);
-    const before = tf.memory().numTensors;
-    const stats: Float32Array[] = [];
-    const [x, g, b, u] = [
-      tf.tensor4d(xs, [n, h, w, c]),
-      tf.tensor1d(gs),
-      tf.tensor1d(bs),
-      tf.tensor4d(us, [n, h, w, c]),
-    ];
     const cfg = { epsilon: eps, activation: act, celuAlpha: 0.3 };
-    const record = (m: tf.Tensor1D, v: tf.Tensor1D) =>
-      stats.push(m.dataSync() as Float32Array, v.dataSync() as Float32Array);
-    const y = tf.tidy(() => batchNormActNative(x, g, b, cfg, record));
-    const grads = tf.tidy(() =>
-      tf.grads((xi, gi, bi) =>
-        tf.sum(
-          tf.mul(
-            batchNormActNative(xi as tf.Tensor4D, gi as tf.Tensor1D, bi as tf.Tensor1D, cfg, () => {}),
-            u,
-          ),
-        )
-      )([x, g, b])
+    await checkAgainstReference(
+      (x, g, b, onStats) => batchNormActNative(x, g, b, cfg, onStats),
+      [n, h, w, c],
+      { xs, gs, bs, us },
+      batchNormReference(xs, c, gs, bs, us, act, eps),
+      act === "relu" ? 1e-4 : 2e-5,
     );
-    const tol = act === "relu" ? 1e-4 : 2e-5;
-    assert.ok(relativeError(await y.data(), ref.y) < tol, `y: ${relativeError(await y.data(), ref.y)}`);
-    assert.ok(relativeError(stats[0], ref.mean) < 1e-5, "batch mean");
-    assert.ok(
-      relativeError(stats[1], ref.variance) < 1e-5,
-      `biased batch variance ${stats[1]} vs ${ref.variance}`,
-    );
-    for (const [i, name, want] of [[0, "dx", ref.dx], [1, "dgamma", ref.dg], [2, "dbeta", ref.db]] as const) {
-      const e = relativeError(await grads[i].data(), want);
-      assert.ok(e < tol, `${name}: relative error ${e}`);
-    }
-    tf.dispose([x, g, b, u, y, ...grads]);
-    assert.equal(tf.memory().numTensors, before, "tensors leaked");
   });
 }
 
@@ -207,50 +228,20 @@ for (const act of ["relu", "celu"] as const) {
       v * (1 + Math.floor(i / (group * h * w * c))) + i % 3
     );
     const gs = rand(c, 0.5, 1), bs = rand(c, 0.2), us = rand(n * h * w * c);
-    const ref = ghostReference(xs, c, n / group, gs, bs, us, act, eps);
-    const before = tf.memory().numTensors;
-    const stats: Float32Array[] = [];
-    const [x, g, b, u] = [
-      tf.tensor4d(xs, [n, h, w, c]),
-      tf.tensor1d(gs),
-      tf.tensor1d(bs),
-      tf.tensor4d(us, [n, h, w, c]),
-    ];
     const cfg = { epsilon: eps, activation: act, celuAlpha: 0.3 };
-    const record = (m: tf.Tensor1D, v: tf.Tensor1D) =>
-      stats.push(m.dataSync() as Float32Array, v.dataSync() as Float32Array);
-    const y = tf.tidy(() => ghostBatchNormActNative(x, g, b, group, cfg, record));
-    const grads = tf.tidy(() =>
-      tf.grads((xi, gi, bi) =>
-        tf.sum(
-          tf.mul(
-            ghostBatchNormActNative(
-              xi as tf.Tensor4D,
-              gi as tf.Tensor1D,
-              bi as tf.Tensor1D,
-              group,
-              cfg,
-              () => {},
-            ),
-            u,
-          ),
-        )
-      )([x, g, b])
+    await checkAgainstReference(
+      (x, g, b, onStats) => ghostBatchNormActNative(x, g, b, group, cfg, onStats),
+      [n, h, w, c],
+      { xs, gs, bs, us },
+      ghostReference(xs, c, n / group, gs, bs, us, act, eps),
+      act === "relu" ? 1e-4 : 2e-5,
     );
-    const tol = act === "relu" ? 1e-4 : 2e-5;
-    assert.ok(relativeError(await y.data(), ref.y) < tol, `y: ${relativeError(await y.data(), ref.y)}`);
-    assert.ok(relativeError(stats[0], ref.mean) < 1e-5, "mean of the group means");
-    assert.ok(relativeError(stats[1], ref.variance) < 1e-5, "mean of the groups' biased variances");
-    for (const [i, name, want] of [[0, "dx", ref.dx], [1, "dgamma", ref.dg], [2, "dbeta", ref.db]] as const) {
-      const e = relativeError(await grads[i].data(), want);
-      assert.ok(e < tol, `${name}: relative error ${e}`);
-    }
+    const [x, g, b] = [tf.tensor4d(xs, [n, h, w, c]), tf.tensor1d(gs), tf.tensor1d(bs)];
     assert.throws(
       () => tf.tidy(() => ghostBatchNormActNative(x.slice(0, 10), g, b, group, cfg, () => {})),
       /multiple of the ghost batch 4; use a batch size divisible by 4/,
     );
-    tf.dispose([x, g, b, u, y, ...grads]);
-    assert.equal(tf.memory().numTensors, before, "tensors leaked");
+    tf.dispose([x, g, b]);
   });
 }
 

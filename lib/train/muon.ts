@@ -1,5 +1,5 @@
 import { tf } from "../backend/tf.ts";
-import type { Optimizer } from "./optimizer.ts";
+import { type Optimizer, ParamBuffers } from "./optimizer.ts";
 import type { NamedParam } from "./sgd.ts";
 
 /**
@@ -46,13 +46,11 @@ export interface MuonSettings {
  * airbench's summed loss give the same update.
  */
 export class Muon implements Optimizer {
-  readonly #buffers: Map<string, tf.Variable>;
+  readonly #buffers: ParamBuffers;
 
   /** Momentum buffers start at zero, one per parameter. */
   constructor(readonly params: ReadonlyArray<NamedParam>, readonly settings: MuonSettings) {
-    this.#buffers = new Map(
-      params.map((p) => [p.name, tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false))]),
-    );
+    this.#buffers = new ParamBuffers(params, "Muon momentum");
   }
 
   /** One update at the run's rate `lr` (x `lrScale`); parameters named in `frozen` are left alone. */
@@ -62,7 +60,7 @@ export class Muon implements Optimizer {
       if (frozen.has(name)) continue;
       const grad = grads[w.name];
       if (!grad) throw new Error(`no gradient for ${name}`);
-      const buf = this.#buffers.get(name)!;
+      const buf = this.#buffers.get(name);
       tf.tidy(() => {
         const bufNew = tf.add(tf.mul(buf, momentum), grad);
         buf.assign(bufNew);
@@ -77,22 +75,16 @@ export class Muon implements Optimizer {
 
   /** The momentum buffers by parameter name (for checkpoints). */
   state(): tf.NamedTensorMap {
-    return Object.fromEntries(this.#buffers);
+    return this.#buffers.state();
   }
 
   /** Restores buffers saved by {@link state}; throws when one is missing or mis-shaped. */
   setState(state: tf.NamedTensorMap): void {
-    for (const [name, v] of this.#buffers) {
-      const saved = state[name];
-      if (!saved || saved.shape.join() !== v.shape.join()) {
-        throw new Error(`checkpoint has no Muon momentum for ${name}`);
-      }
-      v.assign(saved);
-    }
+    this.#buffers.setState(state);
   }
 
   /** Frees the buffers. */
   dispose(): void {
-    for (const v of this.#buffers.values()) v.dispose();
+    this.#buffers.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import type { tf } from "../backend/tf.ts";
+import { tf } from "../backend/tf.ts";
 import type { NamedParam } from "./sgd.ts";
 
 /** What a training session steps: SGD over parameter groups, Muon, or both (airbench94_muon). */
@@ -44,5 +44,48 @@ export class Optimizers implements Optimizer {
 
   dispose(): void {
     for (const p of this.parts) p.dispose();
+  }
+}
+
+/**
+ * One buffer per parameter (momentum), zeros of its shape, keyed by the parameter's name: what an optimizer
+ * checkpoints. `what` names the buffers in errors ("momentum", "Muon momentum").
+ */
+export class ParamBuffers {
+  readonly #buffers: Map<string, tf.Variable>;
+
+  /** Zero buffers for `params`. */
+  constructor(params: ReadonlyArray<NamedParam>, readonly what: string) {
+    this.#buffers = new Map(
+      params.map((p) => [p.name, tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false))]),
+    );
+  }
+
+  /** The buffer of parameter `name`. */
+  get(name: string): tf.Variable {
+    const v = this.#buffers.get(name);
+    if (!v) throw new Error(`no ${this.what} buffer for ${name}`);
+    return v;
+  }
+
+  /** The buffers by parameter name (for checkpoints). */
+  state(): tf.NamedTensorMap {
+    return Object.fromEntries(this.#buffers);
+  }
+
+  /** Restores buffers saved by {@link state}; throws when one is missing or mis-shaped. */
+  setState(state: tf.NamedTensorMap): void {
+    for (const [name, v] of this.#buffers) {
+      const saved = state[name];
+      if (!saved || saved.shape.join() !== v.shape.join()) {
+        throw new Error(`checkpoint has no ${this.what} for ${name}`);
+      }
+      v.assign(saved);
+    }
+  }
+
+  /** Frees the buffers. */
+  dispose(): void {
+    for (const v of this.#buffers.values()) v.dispose();
   }
 }

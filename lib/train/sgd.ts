@@ -1,7 +1,7 @@
 import { tf } from "../backend/tf.ts";
 import { fusedOnWebGpu, fusedSgdUpdate } from "../kernels/mod.ts";
 import type { Schedule } from "../schedule/mod.ts";
-import type { Optimizer } from "./optimizer.ts";
+import { type Optimizer, ParamBuffers } from "./optimizer.ts";
 
 /** A parameter and its stable (checkpoint) name. */
 export interface NamedParam {
@@ -40,16 +40,14 @@ export interface SgdSettings {
  * differ slightly while it changes.
  */
 export class MomentumSgd implements Optimizer {
-  readonly #velocity: Map<string, tf.Variable>;
+  readonly #velocity: ParamBuffers;
   /** Every parameter, over all groups. */
   readonly params: ReadonlyArray<NamedParam>;
 
   /** Momentum buffers start at zero, one per parameter. */
   constructor(readonly groups: ReadonlyArray<ParamGroup>, readonly settings: SgdSettings) {
     this.params = groups.flatMap((g) => g.params);
-    this.#velocity = new Map(
-      this.params.map((p) => [p.name, tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false))]),
-    );
+    this.#velocity = new ParamBuffers(this.params, "momentum");
   }
 
   /**
@@ -67,7 +65,7 @@ export class MomentumSgd implements Optimizer {
         if (frozen.has(name)) continue;
         const grad = grads[w.name];
         if (!grad) throw new Error(`no gradient for ${name}`);
-        const v = this.#velocity.get(name)!;
+        const v = this.#velocity.get(name);
         if (fusedOnWebGpu()) {
           fusedSgdUpdate(w, v, grad, { lr: glr, momentum, weightDecay: wd, nesterov });
           continue;
@@ -85,22 +83,16 @@ export class MomentumSgd implements Optimizer {
 
   /** The momentum buffers by parameter name (for checkpoints). */
   state(): tf.NamedTensorMap {
-    return Object.fromEntries(this.#velocity);
+    return this.#velocity.state();
   }
 
   /** Restores momentum buffers saved by {@link state}; throws when one is missing or mis-shaped. */
   setState(state: tf.NamedTensorMap): void {
-    for (const [name, v] of this.#velocity) {
-      const saved = state[name];
-      if (!saved || saved.shape.join() !== v.shape.join()) {
-        throw new Error(`checkpoint has no momentum for ${name}`);
-      }
-      v.assign(saved);
-    }
+    this.#velocity.setState(state);
   }
 
   /** Frees the momentum buffers. */
   dispose(): void {
-    for (const v of this.#velocity.values()) v.dispose();
+    this.#velocity.dispose();
   }
 }
