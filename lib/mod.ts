@@ -13,6 +13,7 @@ export {
   tf,
 } from "./backend/mod.ts";
 export { type Cifar10, CLASS_NAMES, loadCifar10, type Split } from "./data/mod.ts";
+export { KERNEL_MODES, type KernelMode, KernelRuntime, type KernelSettings } from "./kernels/mod.ts";
 export { DEFAULT_SHARD_DIR, loadTrainingData, readShards, writeShards } from "./shards/mod.ts";
 export {
   ARCH_NAMES,
@@ -51,12 +52,16 @@ export {
   estimateTraining,
   evaluate,
   predictLogits,
+  type SeedHooks,
+  type SeedRun,
+  type SeedRuns,
   type Stage,
   STAGES,
   toDevice,
   train,
   type TrainOptions,
   type TrainResult,
+  trainSeeds,
   TrainSession,
 } from "./train/mod.ts";
 export {

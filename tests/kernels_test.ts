@@ -18,7 +18,7 @@ import {
   compareConv,
   conv2dBackpropFilterF64,
   convInfo,
-  kernelMode,
+  KernelRuntime,
   MAX_LOOP_ITERATIONS,
   MINIMUM_LIMITS,
   planConv,
@@ -26,7 +26,6 @@ import {
   runningLimits,
   sgdF64,
   uniform,
-  useKernels,
 } from "../lib/kernels/mod.ts";
 import { buildNet, convShapes } from "../lib/model/mod.ts";
 import { MomentumSgd } from "../lib/train/mod.ts";
@@ -116,8 +115,6 @@ Deno.test("no fast kernel loops more than 16,384 times in one invocation at any 
 });
 
 Deno.test("the kernel check passes: every fast kernel, both conv strategies, at shapes that take every code path", async () => {
-  useKernels("fast");
-  assert.equal(kernelMode(), "fast");
   const report = await checkKernels();
   const failed = report.checks.filter((c) => !c.passed);
   assert.deepEqual(failed, [], JSON.stringify(failed, null, 1));
@@ -156,11 +153,11 @@ for (const { width, batch } of SIZES) {
 Deno.test("the SGD step of the trainer, fused and stock, equals the float64 formula over three steps", async () => {
   const n = 4099, w0 = uniform(n, 1), grads = [2, 3, 4].map((s) => uniform(n, s)), lrs = [0.1, 0.2, 0.3];
   const run = async (mode: "stock" | "fast") => {
-    useKernels(mode);
     const w = tf.variable(tf.tensor1d(w0));
     const sgd = new MomentumSgd(
       [{ name: "all", lrScale: 1, wdScale: 1, params: [{ name: "w", variable: w }] }],
       { momentum: 0.9, weightDecay: 5e-4, nesterov: true },
+      new KernelRuntime({ mode }),
     );
     try {
       for (const [i, g] of grads.entries()) {
@@ -172,7 +169,6 @@ Deno.test("the SGD step of the trainer, fused and stock, equals the float64 form
     } finally {
       sgd.dispose();
       w.dispose();
-      useKernels("fast");
     }
   };
   const ref = sgdF64(w0, grads, lrs, { momentum: 0.9, weightDecay: 5e-4, nesterov: true });

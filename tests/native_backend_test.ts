@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { initBackend, probeWebGpu, tf } from "../lib/backend/mod.ts";
-import { useKernels } from "../lib/kernels/mod.ts";
+import { KernelRuntime } from "../lib/kernels/mod.ts";
 import {
   batchNormActNative,
   ghostBatchNormActNative,
@@ -249,14 +249,9 @@ for (const kernels of ["fast", "stock"] as const) {
   for (const [width, batch] of [[1 / 16, 128], [1, 8]]) {
     Deno.test(`[tensorflow] every DavidNet gradient equals the float64 reference: ${kernels} kernels, width ${width}, batch ${batch}`, async () => {
       await initBackend("tensorflow", { log: () => {} });
-      useKernels(kernels);
-      try {
-        const errors = await gradientErrors(width, batch);
-        assert.equal(errors.length, 25);
-        for (const { name, error } of errors) assert.ok(error <= 1e-4, `${name}: relative error ${error}`);
-      } finally {
-        useKernels("fast");
-      }
+      const errors = await gradientErrors(width, batch, new KernelRuntime({ mode: kernels }));
+      assert.equal(errors.length, 25);
+      for (const { name, error } of errors) assert.ok(error <= 1e-4, `${name}: relative error ${error}`);
     });
   }
 }

@@ -1,4 +1,5 @@
 import { formatSeconds } from "../report/mod.ts";
+import { mean } from "../stats/mod.ts";
 import { type Ablation, type ArmRun, armsAgainstFirst } from "./run.ts";
 
 /** A saved ablation (`deno task ablate`'s ablation.json, or one committed under bench/results/) with its setup. */
@@ -80,7 +81,7 @@ export async function readAblation(path: string): Promise<SavedAblation> {
 /** The setup of a saved ablation as display rows: what ran, on what, and which toggles are missing. */
 export function ablationSetupRows(s: SavedAblation): Array<{ setting: string; value: string }> {
   const armed = s.toggles.length - s.missing.length;
-  const meanTrain = s.ablation.arms.reduce((a, arm) => a + arm.trainSeconds.mean, 0) / s.ablation.arms.length;
+  const meanTrain = mean(s.ablation.arms.map((arm) => arm.trainSeconds.mean));
   return [
     { setting: "command", value: s.command },
     { setting: "base preset", value: s.base },

@@ -1,4 +1,4 @@
-import { type MeanStd, meanStd } from "../stats/mod.ts";
+import { mean, type MeanStd, meanStd } from "../stats/mod.ts";
 import type { TrainResult } from "../train/mod.ts";
 import type { ArmRun } from "./run.ts";
 
@@ -50,8 +50,7 @@ export function runRecorder(log?: (line: string) => void): RunRecord {
       const runs = losses[arm] ?? [];
       if (runs.length === 0) throw new Error(`no runs recorded for arm ${arm}`);
       const bins = Math.floor(Math.min(...runs.map((l) => l.length)) / bin);
-      const binMean = (l: number[], b: number) =>
-        l.slice(b * bin, (b + 1) * bin).reduce((x, y) => x + y, 0) / bin;
+      const binMean = (l: number[], b: number) => mean(l.slice(b * bin, (b + 1) * bin));
       return Array.from({ length: bins }, (_, b) => ({
         ...meanStd(runs.map((l) => binMean(l, b))),
         step: (b + 1) * bin,

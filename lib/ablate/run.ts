@@ -1,5 +1,5 @@
 import { validateConfig } from "../config/mod.ts";
-import { type DeviceData, train, type TrainOptions, type TrainResult } from "../train/mod.ts";
+import { type DeviceData, type TrainOptions, type TrainResult, trainSeeds } from "../train/mod.ts";
 import type { Variant } from "./plan.ts";
 import { type MeanStd, meanStd, type WelchTest, welchTest } from "../stats/mod.ts";
 
@@ -75,22 +75,25 @@ export async function runAblation(
   const arms: ArmResult[] = [];
   for (const v of variants) {
     const runs: ArmRun[] = [];
-    for (let i = 0; i < options.runs; i++) {
-      const seed = options.seed + i;
-      const { result, model } = await train({ ...v.config, seed }, data, options.train);
-      model.dispose();
-      if (result.status !== "completed") {
-        throw new Error(`${v.name}, seed ${seed}: training ${result.status}; the ablation stops`);
-      }
-      const run = {
-        seed,
-        testAcc: result.finalTestAcc!,
-        trainSeconds: result.trainSeconds,
-        timeTo94: result.timeTo94,
-      };
-      runs.push(run);
-      options.onRun?.(v.name, run, result);
-    }
+    await trainSeeds({ ...v.config, seed: options.seed }, data, options.runs, {
+      trainOptions: () => options.train ?? {},
+      stopAfter: (run) => {
+        if (run.status !== "completed") {
+          throw new Error(`${v.name}, seed ${run.seed}: training ${run.status}; the ablation stops`);
+        }
+        return false;
+      },
+      onRun: ({ run, result }) => {
+        const armRun = {
+          seed: run.seed,
+          testAcc: run.finalTestAcc!,
+          trainSeconds: run.trainSeconds,
+          timeTo94: run.timeTo94,
+        };
+        runs.push(armRun);
+        options.onRun?.(v.name, armRun, result);
+      },
+    });
     arms.push(armResult(v.name, v.toggle, runs, arms[0]));
     await options.onArm?.({ runsPerArm: options.runs, arms });
   }

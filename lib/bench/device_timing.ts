@@ -1,5 +1,6 @@
 import { tf } from "../backend/mod.ts";
 import { syncDevice } from "../kernels/mod.ts";
+import { median } from "../stats/mod.ts";
 
 /** How a time was taken: GPU timestamp queries around each program, or the wall clock around a synchronised run. */
 export type TimingMethod = "timestamp" | "wall";
@@ -38,7 +39,10 @@ export async function timeOnDevice(
   return { ms: performance.now() - t0, method: "wall" };
 }
 
-/** The median of `reps` timings of `f`, after one untimed run (shader compilation). */
+/**
+ * The median of `reps` timings of `f`, after one untimed run (shader compilation); timed with timestamps when
+ * every rep was, else called "wall".
+ */
 export async function medianTime(
   f: () => void,
   reps: number,
@@ -48,8 +52,8 @@ export async function medianTime(
   await settleDevice();
   const times: { ms: number; method: TimingMethod }[] = [];
   for (let i = 0; i < reps; i++) times.push(await timeOnDevice(f, wallOnly));
-  times.sort((a, b) => a.ms - b.ms);
-  return times[Math.floor(reps / 2)];
+  const method = times.every((t) => t.method === "timestamp") ? "timestamp" : "wall";
+  return { ms: median(times.map((t) => t.ms)), method };
 }
 
 /** Runs `f` and counts the compute dispatches it records for the device queue (tfjs's programs and raw ones). */

@@ -1,5 +1,5 @@
 import { tf } from "../backend/mod.ts";
-import { convStrategy, type KernelMode, kernelMode, useKernels } from "../kernels/mod.ts";
+import { KERNEL_MODES, type KernelMode, KernelRuntime, resolveConvStrategy } from "../kernels/mod.ts";
 import { BatchNormAct, buildNet, convShapes } from "../model/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { MomentumSgd } from "../train/mod.ts";
@@ -42,24 +42,29 @@ function relErr(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(d / n);
 }
 
-/** Times `make` (which returns one output to compare) under both kernel modes, then restores the mode in force. */
+/**
+ * Times `make` (which returns one output to compare) with the kernels of each mode, activated before each call
+ * (the running backend's; the fast convolutions under `auto`).
+ */
 async function compare(
-  make: () => tf.Tensor,
+  make: (kernels: KernelRuntime) => tf.Tensor,
   reps: number,
   wallOnly = false,
 ): Promise<{ stockMs: number; fastMs: number; stockError: number; method: TimingMethod }> {
-  const previous = kernelMode();
   const run = async (mode: KernelMode) => {
-    useKernels(mode);
-    const t = await medianTime(() => tf.tidy(() => void make()), reps, wallOnly);
-    const out = make();
+    const kernels = new KernelRuntime({ mode });
+    const once = () => {
+      kernels.activate();
+      return make(kernels);
+    };
+    const t = await medianTime(() => tf.tidy(() => void once()), reps, wallOnly);
+    const out = once();
     const values = await out.data() as Float32Array;
     out.dispose();
     return { ...t, values };
   };
   const stock = await run("stock");
   const fast = await run("fast");
-  useKernels(previous);
   return {
     stockMs: stock.ms,
     fastMs: fast.ms,
@@ -77,15 +82,8 @@ export async function benchConvKernels(
   const model = buildNet({ width });
   const shapes = convShapes(model);
   model.dispose();
-  const groups = new Map<string, typeof shapes>();
-  for (const s of shapes) {
-    groups.set(JSON.stringify([s.input, s.filter]), [
-      ...(groups.get(JSON.stringify([s.input, s.filter])) ?? []),
-      s,
-    ]);
-  }
   const out: KernelComparison[] = [];
-  for (const same of groups.values()) {
+  for (const same of Map.groupBy(shapes, (s) => JSON.stringify([s.input, s.filter])).values()) {
     const { input, filter } = same[0];
     const x = uniform([batch, ...input], 1) as tf.Tensor4D, w = uniform(filter, 2) as tf.Tensor4D;
     const dy = uniform([batch, input[0], input[1], filter[3]], 3) as tf.Tensor4D;
@@ -113,7 +111,7 @@ export async function benchConvKernels(
           shape: `${batch}x${input.join("x")} -> ${filter[3]}`,
           ...r,
           speedup: r.stockMs / r.fastMs,
-          strategy: convStrategy(),
+          strategy: resolveConvStrategy("auto"),
         });
       }
     } finally {
@@ -136,15 +134,15 @@ export async function benchBatchNorm(
   }));
   model.dispose();
   const out: KernelComparison[] = [];
-  for (const key of new Set(shapes.map((s) => s.shape.join("x")))) {
-    const { shape } = shapes.find((s) => s.shape.join("x") === key)!;
+  for (const [key, same] of Map.groupBy(shapes, (s) => s.shape.join("x"))) {
+    const { shape } = same[0];
     const layer = new BatchNormAct({ momentum: 0.1, epsilon: 1e-5, activation: "relu", celuAlpha: 0.3 });
     const x = uniform(shape, 4), dy = uniform(shape, 5);
     layer.apply(tf.zeros([1, ...shape.slice(1)]), { training: false });
     const vars = layer.trainableWeights.map((w) => w.read() as tf.Variable);
-    const step = () => {
+    const step = (kernels: KernelRuntime) => {
       const { grads } = tf.variableGrads(
-        () => tf.sum(tf.mul(layer.apply(x, { training: true }) as tf.Tensor, dy)),
+        () => tf.sum(tf.mul(layer.apply(x, { training: true, kernels }) as tf.Tensor, dy)),
         vars,
       );
       return grads[vars[0].name];
@@ -153,7 +151,7 @@ export async function benchBatchNorm(
       const r = await compare(step, reps);
       out.push({
         kernel: "BatchNorm+ReLU train fwd+bwd",
-        layers: shapes.filter((s) => s.shape.join("x") === key).map((s) => s.layer),
+        layers: same.map((s) => s.layer),
         shape: key,
         ...r,
         speedup: r.stockMs / r.fastMs,
@@ -176,16 +174,16 @@ export async function benchSgd(width: number, reps: number): Promise<KernelCompa
   const grads = Object.fromEntries(
     params.map((p, i) => [p.variable.name, uniform(p.variable.shape, 10 + i)]),
   );
-  const sgd = new MomentumSgd([{ name: "all", lrScale: 1, wdScale: 1, params }], {
-    momentum: 0.9,
-    weightDecay: 5e-4,
-    nesterov: true,
-  });
+  const groups = [{ name: "all", lrScale: 1, wdScale: 1, params }];
+  const settings = { momentum: 0.9, weightDecay: 5e-4, nesterov: true };
+  const sgd = Object.fromEntries(
+    KERNEL_MODES.map((mode) => [mode, new MomentumSgd(groups, settings, new KernelRuntime({ mode }))]),
+  ) as Record<KernelMode, MomentumSgd>;
   try {
     // The fused update writes the weights in place with its own dispatches, which tf.time cannot see: wall clock.
     const r = await compare(
-      () => {
-        sgd.step(grads, 1e-3);
+      (kernels) => {
+        sgd[kernels.mode].step(grads, 1e-3);
         return tf.clone(params[0].variable);
       },
       reps,
@@ -200,7 +198,7 @@ export async function benchSgd(width: number, reps: number): Promise<KernelCompa
       speedup: r.stockMs / r.fastMs,
     };
   } finally {
-    sgd.dispose();
+    for (const s of Object.values(sgd)) s.dispose();
     tf.dispose(Object.values(grads));
     model.dispose();
   }

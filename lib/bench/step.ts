@@ -1,5 +1,6 @@
+import * as aq from "arquero";
 import { tf } from "../backend/mod.ts";
-import { type KernelMode, runWithKernels } from "../kernels/mod.ts";
+import type { KernelMode } from "../kernels/mod.ts";
 import { Rng } from "../random/mod.ts";
 import { median } from "../stats/mod.ts";
 import { type DeviceData, type TrainConfig, TrainSession, whiteningFor } from "../train/mod.ts";
@@ -45,33 +46,27 @@ export async function profileStep(step: () => tf.Tensor[]): Promise<KernelShare[
     await out[0].data();
     tf.dispose(out);
   });
-  const by = new Map<string, KernelShare>();
-  for (const k of info.kernels) {
-    const e = by.get(k.name) ?? { kernel: k.name, calls: 0, ms: 0 };
-    e.calls++;
+  const ms = await Promise.all(info.kernels.map(async (k) => {
     const t = await k.kernelTimeMs;
-    e.ms += typeof t === "number" ? t : 0;
-    by.set(k.name, e);
-  }
-  return [...by.values()].sort((a, b) => b.ms - a.ms);
+    return typeof t === "number" ? t : 0;
+  }));
+  return aq.table({ kernel: info.kernels.map((k) => k.name), ms })
+    .groupby("kernel").rollup({ calls: aq.op.count(), ms: aq.op.sum("ms") })
+    .orderby(aq.desc("ms")).objects() as KernelShare[];
 }
 
 /**
- * Times `reps` training steps of `cfg`'s net on `data` with `kernels` (after a warm-up step), counts the dispatches
- * of one step and profiles one; the kernel mode in force before is restored.
+ * Times `reps` training steps of `cfg`'s net on `data` with the kernel mode `kernels` (the config's conv strategy;
+ * after a warm-up step), counts the dispatches of one step and profiles one.
  */
-export function measureStep(
+export async function measureStep(
   cfg: TrainConfig,
   data: DeviceData,
   kernels: KernelMode,
   reps: number,
 ): Promise<StepMeasurement> {
-  return runWithKernels({ mode: kernels }, () => timeStep(cfg, data, kernels, reps));
-}
-
-/** {@link measureStep} with the kernels in force. */
-async function timeStep(cfg: TrainConfig, data: DeviceData, kernels: KernelMode, reps: number) {
-  const session = new TrainSession(cfg, data, { whitening: await whiteningFor(cfg, data) });
+  const withMode = { ...cfg, kernels: { ...cfg.kernels, mode: kernels } };
+  const session = new TrainSession(withMode, data, { whitening: await whiteningFor(cfg, data) });
   // Step 1, not 0: a step that is not also a weight-average update (Page averages every 5th step).
   const step = () => session.step(1, 1e-3);
   try {

@@ -7,7 +7,6 @@ import type { AugmentConfig, EpochDraws } from "../augment/mod.ts";
 import { augmentBatch, drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { tf } from "../backend/mod.ts";
 import { median } from "../stats/mod.ts";
-import { runWithKernels } from "../kernels/mod.ts";
 import { settleDevice } from "./device_timing.ts";
 import type { ChannelStats, Split } from "../data/mod.ts";
 import type { Series } from "../report/mod.ts";
@@ -119,19 +118,10 @@ export interface KernelProfile {
 /**
  * Profiles `reps` training steps of `cfg`'s net on `data` (tf.profile: per-kernel device times where the adapter
  * has timestamp queries) and summarises each kernel's time per step, largest median first, with the config's
- * kernels (`kernels.mode`) in force as `train` runs them. Run it after any
+ * kernels (`kernels.mode`) as `train` runs them. Run it after any
  * wall-clock timing: the profiler switches on timestamp queries, which slow what follows.
  */
-export function profileSteps(
-  cfg: TrainConfig,
-  data: DeviceData,
-  reps: number,
-): Promise<KernelProfile[]> {
-  return runWithKernels(cfg.kernels, () => profileWithKernels(cfg, data, reps));
-}
-
-/** {@link profileSteps} with the config's kernels in force. */
-async function profileWithKernels(
+export async function profileSteps(
   cfg: TrainConfig,
   data: DeviceData,
   reps: number,
@@ -351,19 +341,9 @@ export interface BatchThroughput {
 
 /**
  * Times `reps` synchronised training steps of `cfg`'s net at each batch size (after a warm-up step; a fresh net
- * each; the config's kernels in force, as `train` runs them) and reports images per second.
+ * each; the config's kernels, as `train` runs them) and reports images per second.
  */
-export function throughputByBatch(
-  cfg: TrainConfig,
-  data: DeviceData,
-  batchSizes: readonly number[],
-  reps: number,
-): Promise<BatchThroughput[]> {
-  return runWithKernels(cfg.kernels, () => timeBatches(cfg, data, batchSizes, reps));
-}
-
-/** {@link throughputByBatch} with the config's kernels in force. */
-async function timeBatches(
+export async function throughputByBatch(
   cfg: TrainConfig,
   data: DeviceData,
   batchSizes: readonly number[],

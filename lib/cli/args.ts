@@ -1,14 +1,11 @@
-/** A command-line flag: its type, default and one line of help. */
-export interface FlagSpec {
-  type: "string" | "int" | "float" | "bool";
+import { parseArgs } from "node:util";
+import { valueProblem } from "../config/mod.ts";
+import type { ParamSpec } from "../model/mod.ts";
+
+/** A command-line flag: its type and range (as a hyperparameter's), default and one line of help. */
+export interface FlagSpec extends Pick<ParamSpec, "type" | "choices" | "min" | "max"> {
   help: string;
   default?: string | number | boolean;
-  /** Allowed values of a string flag. */
-  choices?: readonly string[];
-  /** Smallest allowed value of a number flag. */
-  min?: number;
-  /** Largest allowed value of a number flag. */
-  max?: number;
 }
 
 /** Flags of one command, by name (without the leading dashes). */
@@ -41,51 +38,58 @@ export function usage(command: string, summary: string, specs: FlagSpecs): strin
   return lines.join("\n");
 }
 
-function parseValue(name: string, spec: FlagSpec, raw: string, help: string): string | number | boolean {
-  const bad = (why: string) => new UsageError(`--${name} ${raw}: ${why}`, help);
-  if (spec.type === "bool") {
-    if (raw === "true" || raw === "1") return true;
-    if (raw === "false" || raw === "0") return false;
-    throw bad("expected true or false");
+/**
+ * A flag's text as the value its type reads: true or false (from true/1, false/0), a number (NaN for nothing), or
+ * the text itself, which {@link valueProblem} then checks against the spec (a bad boolean stays text and fails).
+ */
+function fromText(type: FlagSpec["type"], raw: string): string | number | boolean {
+  if (type === "bool") {
+    return raw === "true" || raw === "1" ? true : raw === "false" || raw === "0" ? false : raw;
   }
-  if (spec.type === "string") {
-    if (spec.choices && !spec.choices.includes(raw)) throw bad(`expected one of ${spec.choices.join(", ")}`);
-    return raw;
-  }
-  const n = Number(raw);
-  if (raw.trim() === "" || !Number.isFinite(n)) throw bad(`expected a number`);
-  if (spec.type === "int" && !Number.isInteger(n)) throw bad("expected an integer");
-  if (spec.min !== undefined && n < spec.min) throw bad(`must be at least ${spec.min}`);
-  if (spec.max !== undefined && n > spec.max) throw bad(`must be at most ${spec.max}`);
-  return n;
+  if (type === "string") return raw;
+  return raw.trim() === "" ? NaN : Number(raw);
 }
 
 /**
- * Parses `--name value`, `--name=value` and, for booleans, bare `--flag`, `--flag true|false` and `--no-flag`. Unknown flags,
- * missing values and bad values throw a {@link UsageError}; `--help` throws one with an empty message.
+ * Parses `--name value`, `--name=value` and, for booleans, bare `--flag`, `--flag true|false` and `--no-flag`, with
+ * Node's `parseArgs` (its tokens, so that the messages are the project's). Unknown flags, missing values and bad
+ * values (type, choices, range: config's {@link valueProblem}) throw a {@link UsageError}; `--help` and `-h` throw
+ * one with an empty message.
  */
 export function parseFlags(args: string[], specs: FlagSpecs, help: string): FlagValues {
-  const out: FlagValues = {};
-  for (const [name, s] of Object.entries(specs)) out[name] = s.default;
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
+  const out: FlagValues = Object.fromEntries(Object.entries(specs).map(([name, s]) => [name, s.default]));
+  // A boolean takes no value; any other flag takes the next argument, whatever it is (`--lr-start -1`).
+  const options: Record<string, { type: "boolean" | "string" }> = {};
+  for (const [name, s] of Object.entries(specs)) {
+    options[name] = { type: s.type === "bool" ? "boolean" : "string" };
+  }
+  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    const arg = args[token.index];
     if (arg === "--help" || arg === "-h") throw new UsageError("", help);
-    if (!arg.startsWith("--")) throw new UsageError(`unexpected argument '${arg}'`, help);
-    let [name, value] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    let spec = specs[name];
-    if (!spec && name.startsWith("no-") && specs[name.slice(3)]?.type === "bool" && value === undefined) {
-      name = name.slice(3);
-      spec = specs[name];
-      value = "false";
+    if (token.kind !== "option" || !arg.startsWith("--")) {
+      throw new UsageError(`unexpected argument '${arg}'`, help);
     }
+    let { name, value } = token;
+    const negated = name.startsWith("no-") ? name.slice(3) : "";
+    if (!specs[name] && specs[negated]?.type === "bool" && value === undefined) {
+      [name, value] = [negated, "false"];
+    }
+    const spec = specs[name];
     if (!spec) throw new UsageError(`unknown flag --${name}`, help);
-    if (value === undefined) {
-      if (spec.type === "bool") {
-        value = args[i + 1] === "true" || args[i + 1] === "false" ? args[++i] : "true";
-      } else if (i + 1 < args.length) value = args[++i];
-      else throw new UsageError(`--${name} needs a value`, help);
+    if (value === undefined && spec.type === "bool") {
+      // `--flag false`: parseArgs leaves the word as a positional; it is the flag's value when it is true or false.
+      const next = tokens[i + 1];
+      const word = next?.kind === "positional" && (next.value === "true" || next.value === "false");
+      value = word ? next.value : "true";
+      if (word) i++;
     }
-    out[name] = parseValue(name, spec, value, help);
+    if (value === undefined) throw new UsageError(`--${name} needs a value`, help);
+    const parsed = fromText(spec.type, value);
+    const problem = valueProblem(spec, parsed);
+    if (problem) throw new UsageError(`--${name} ${value}: ${problem}`, help);
+    out[name] = parsed;
   }
   return out;
 }

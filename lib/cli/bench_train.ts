@@ -2,7 +2,7 @@ import type { BackendInfo } from "../backend/mod.ts";
 import { measureStep, type StepMeasurement } from "../bench/mod.ts";
 import type { KernelMode } from "../kernels/mod.ts";
 import { type PresetName, PRESETS } from "../config/mod.ts";
-import { toDevice, train, type TrainConfig } from "../train/mod.ts";
+import { toDevice, type TrainConfig, trainSeeds } from "../train/mod.ts";
 import { progressPrinter } from "../report/mod.ts";
 import { loadTrainingData } from "../shards/mod.ts";
 
@@ -33,30 +33,26 @@ export async function benchTrain(
   const data = await loadTrainingData(shards, dataDir, (l) => console.log(l));
   const device = toDevice(data, base.trainSubset, base.augment.pad);
   try {
-    const runs: TrainBenchRun[] = [];
-    for (let seed = 0; seed < seeds; seed++) {
-      const cfg: TrainConfig = { ...base, seed };
-      console.log(`${preset}, seed ${seed}:`);
-      const printer = progressPrinter(Math.ceil(cfg.epochs));
-      const { result, model } = await train(cfg, device, {
-        onEpoch: printer.onEpoch,
-        onProgress: printer.onProgress,
-      });
-      model.dispose();
-      const images = result.metrics.length * Math.floor(cfg.trainSubset / cfg.batchSize) * cfg.batchSize;
-      runs.push({
-        seed,
-        epochSeconds: result.metrics.map((m) => m.epochSeconds),
-        imagesPerSecond: images / result.trainSeconds,
-        trainSeconds: result.trainSeconds,
-        finalTestAcc: result.finalTestAcc,
-        timeTo94: result.timeTo94,
-        compileSeconds: result.compileSeconds,
-      });
-    }
+    const { runs } = await trainSeeds({ ...base, seed: 0 }, device, seeds, {
+      trainOptions: (cfg) => {
+        console.log(`${preset}, seed ${cfg.seed}:`);
+        const printer = progressPrinter(Math.ceil(cfg.epochs));
+        return { onEpoch: printer.onEpoch, onProgress: printer.onProgress };
+      },
+    });
+    const imagesPerEpoch = Math.floor(base.trainSubset / base.batchSize) * base.batchSize;
+    const measured = runs.map((r): TrainBenchRun => ({
+      seed: r.seed,
+      epochSeconds: r.epochSeconds,
+      imagesPerSecond: (r.epochSeconds.length * imagesPerEpoch) / r.trainSeconds,
+      trainSeconds: r.trainSeconds,
+      finalTestAcc: r.finalTestAcc,
+      timeTo94: r.timeTo94,
+      compileSeconds: r.compileSeconds,
+    }));
     // Profiled after the timed runs: tfjs's profiler switches on WebGPU timestamp queries, which slow what follows.
     const step = profile ? await measureStep(base, device, kernels, 3) : null;
-    return { backend, config: base, runs, step };
+    return { backend, config: base, runs: measured, step };
   } finally {
     device.dispose();
   }

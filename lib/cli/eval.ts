@@ -1,4 +1,4 @@
-import { KERNEL_MODES, type KernelMode, useKernels } from "../kernels/mod.ts";
+import { KERNEL_MODES, type KernelMode, KernelRuntime } from "../kernels/mod.ts";
 import { type ChannelStats, takeSplit } from "../data/mod.ts";
 import { loadModel } from "../run/mod.ts";
 import { DEFAULT_SHARD_DIR, loadTestData } from "../shards/mod.ts";
@@ -35,7 +35,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   if (!flags.model) throw new UsageError("--model DIR is required", help);
   await checkDataFlag(flags.data as string | undefined, help);
   await startBackend(flags, help);
-  useKernels(flags.kernels as KernelMode);
+  const kernels = new KernelRuntime({ mode: flags.kernels as KernelMode });
   const { model, metadata } = await loadModel(flags.model as string);
   const stats = metadata.stats as ChannelStats | undefined;
   if (!stats) {
@@ -56,7 +56,7 @@ export async function evalCommand(args: string[]): Promise<void> {
   const x = normalizeImages(test, stats);
   const y = tf.tensor1d(Int32Array.from(test.labels), "int32");
   try {
-    const r = await evaluate(model, x, y, { tta });
+    const r = await evaluate(model, x, y, { tta, kernels });
     console.log(
       `test accuracy ${(100 * r.accuracy).toFixed(2)}% (${r.correct}/${r.count}, TTA ${tta})`,
     );

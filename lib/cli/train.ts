@@ -4,19 +4,26 @@ import { exists, recoverDirAtomic, writeJsonAtomic } from "../io/mod.ts";
 import { buildNet, countTrainableParams, layerTable, whiteningPlaceholder } from "../model/mod.ts";
 import * as aq from "arquero";
 import { formatFlops, formatSeconds, metricsRows, progressPrinter } from "../report/mod.ts";
-import { type DeviceData, toDevice, train, type TrainConfig, type TrainEstimate } from "../train/mod.ts";
+import {
+  type DeviceData,
+  type SeedDone,
+  toDevice,
+  type TrainConfig,
+  type TrainEstimate,
+  type TrainOptions,
+  trainSeeds,
+} from "../train/mod.ts";
 import {
   checkpointTo,
   loadCheckpoint,
   readRunConfig,
   RUN_FILES,
-  type RunSummary,
+  type RunConfig,
   summarize,
   writeRunConfig,
   writeRunOutputs,
 } from "../run/mod.ts";
 import { loadTrainingData } from "../shards/mod.ts";
-import { meanStd } from "../stats/mod.ts";
 import { estimateWithQuicker } from "../bench/mod.ts";
 import { checkKernelsCached } from "../doctor/mod.ts";
 import { parseFlags, usage } from "./args.ts";
@@ -58,9 +65,14 @@ function interruptFlag(): { requested: () => boolean; exitCode: () => number; [S
 
 interface RunContext {
   backend: BackendInfo;
-  device: DeviceData;
   stats: { mean: number[]; std: number[] };
   stop: () => boolean;
+  /** The folder of a seed's run. */
+  dirOf: (seed: number) => string;
+  /** Continue the run in its folder from its checkpoint, instead of writing a new config.json. */
+  resume: boolean;
+  /** What a new run's config.json records besides its config. */
+  record: Omit<RunConfig, "config" | "versions">;
 }
 
 /**
@@ -79,54 +91,62 @@ async function resumePoint(dir: string): Promise<Awaited<ReturnType<typeof loadC
   return loaded;
 }
 
-/** Trains one seed into `dir` (resuming from `dir/checkpoint` when asked); returns its summary. */
-async function runOne(cfg: TrainConfig, dir: string, ctx: RunContext, resume: boolean): Promise<RunSummary> {
-  const metadata = { stats: ctx.stats, config: cfg };
-  const loaded = resume ? await resumePoint(dir) : undefined;
+/** Stored with the checkpointed and the final model: the normalisation statistics and the config. */
+function modelMetadata(cfg: TrainConfig, ctx: RunContext): Record<string, unknown> {
+  return { stats: ctx.stats, config: cfg };
+}
+
+/**
+ * Prepares one seed's folder (a new run's config.json, or the checkpoint to resume from) and returns the options
+ * it trains with.
+ */
+async function seedOptions(cfg: TrainConfig, ctx: RunContext): Promise<TrainOptions> {
+  const dir = ctx.dirOf(cfg.seed);
+  if (!ctx.resume) await writeRunConfig(dir, { config: cfg, ...ctx.record });
   const printer = progressPrinter(Math.ceil(cfg.epochs));
-  const { result, model } = await train(cfg, ctx.device, {
+  return {
     checkpoint: checkpointTo(join(dir, RUN_FILES.checkpoint)),
-    metadata,
-    resume: loaded,
+    metadata: modelMetadata(cfg, ctx),
+    resume: ctx.resume ? await resumePoint(dir) : undefined,
     shouldStop: ctx.stop,
     machineLoad: () => Deno.loadavg()[0],
     onProgress: printer.onProgress,
     onEpoch: printer.onEpoch,
-  });
-  if (loaded) tf.dispose(Object.values(loaded.optimizer));
-  try {
-    const summary = summarize(cfg, result, ctx.backend, countTrainableParams(model));
-    await writeRunOutputs(dir, summary, result, model, metadata);
-    console.log(aq.from(metricsRows(result.metrics)).toMarkdown());
-    if (result.status === "diverged") {
-      const d = result.divergedAt!;
-      console.error(
-        `error: the loss became ${d.loss} at step ${d.step} (epoch ${d.epoch + 1}); stopped. The last good ` +
-          `checkpoint is ${join(dir, RUN_FILES.checkpoint)}. Try a lower --lr.`,
-      );
-    } else if (result.status === "interrupted") {
-      console.log(
-        `interrupted: checkpoint in ${join(dir, RUN_FILES.checkpoint)}; continue with --resume ${dir}`,
-      );
-    } else {
-      const t94 = result.timeTo94 === null ? "not reached" : formatSeconds(result.timeTo94);
-      console.log(
-        `test accuracy ${(100 * result.finalTestAcc!).toFixed(2)}% | time to 94%: ${t94} | training ` +
-          `${formatSeconds(result.trainSeconds)} (warm-up ${
-            formatSeconds(result.compileSeconds)
-          } off the clock, ` +
-          `wall ${formatSeconds(result.wallSeconds)}) | ${cfg.kernels.mode} kernels | ${ctx.backend.adapter}`,
-      );
-    }
-    console.log(
-      `wrote ${dir}: config.json metrics.csv summary.json report.html${
-        result.status === "completed" ? " model/" : ""
-      }`,
+  };
+}
+
+/** Writes a trained seed's outputs into its folder and prints how it ended. */
+async function reportRun({ config: cfg, options, result, model }: SeedDone, ctx: RunContext): Promise<void> {
+  if (options.resume) tf.dispose(Object.values(options.resume.optimizer));
+  const dir = ctx.dirOf(cfg.seed);
+  const summary = summarize(cfg, result, ctx.backend, countTrainableParams(model));
+  await writeRunOutputs(dir, summary, result, model, modelMetadata(cfg, ctx));
+  console.log(aq.from(metricsRows(result.metrics)).toMarkdown());
+  if (result.status === "diverged") {
+    const d = result.divergedAt!;
+    console.error(
+      `error: the loss became ${d.loss} at step ${d.step} (epoch ${d.epoch + 1}); stopped. The last good ` +
+        `checkpoint is ${join(dir, RUN_FILES.checkpoint)}. Try a lower --lr.`,
     );
-    return summary;
-  } finally {
-    model.dispose();
+  } else if (result.status === "interrupted") {
+    console.log(
+      `interrupted: checkpoint in ${join(dir, RUN_FILES.checkpoint)}; continue with --resume ${dir}`,
+    );
+  } else {
+    const t94 = result.timeTo94 === null ? "not reached" : formatSeconds(result.timeTo94);
+    console.log(
+      `test accuracy ${(100 * result.finalTestAcc!).toFixed(2)}% | time to 94%: ${t94} | training ` +
+        `${formatSeconds(result.trainSeconds)} (warm-up ${
+          formatSeconds(result.compileSeconds)
+        } off the clock, ` +
+        `wall ${formatSeconds(result.wallSeconds)}) | ${cfg.kernels.mode} kernels | ${ctx.backend.adapter}`,
+    );
   }
+  console.log(
+    `wrote ${dir}: config.json metrics.csv summary.json report.html${
+      result.status === "completed" ? " model/" : ""
+    }`,
+  );
 }
 
 /** True when training runs on a CPU: the native backend, tfjs's cpu backend or a software WebGPU adapter. */
@@ -214,51 +234,47 @@ export async function trainCommand(args: string[]): Promise<number> {
   const device = toDevice(data, cfg.trainSubset, cfg.augment.pad);
   const estimate = onCpu(backend) ? await printCpuEstimate(cfg, preset, device) : undefined;
   using interrupt = interruptFlag();
-  const ctx: RunContext = { backend, device, stats: data.stats, stop: interrupt.requested };
   const runs = resumeDir ? 1 : flags.runs as number;
-  const summaries: RunSummary[] = [];
-  try {
-    for (let i = 0; i < runs; i++) {
-      const runCfg: TrainConfig = { ...cfg, seed: cfg.seed + i };
-      const dir = runs === 1 ? out : join(out, `seed-${runCfg.seed}`);
-      if (!resumeDir) {
-        await writeRunConfig(dir, {
-          config: runCfg,
-          preset,
-          backend,
-          data: { shards: shardDir, source: data.source, stats: data.stats },
-          command: `deno task train ${args.join(" ")}`,
-          ...(estimate && {
-            estimate: { steps: estimate.steps, stepSeconds: estimate.stepSeconds, seconds: estimate.seconds },
-          }),
-        });
-      }
-      summaries.push(await runOne(runCfg, dir, ctx, Boolean(resumeDir)));
-      if (summaries.at(-1)!.status !== "completed") break;
-    }
-  } finally {
-    device.dispose();
-  }
-  const last = summaries.at(-1)!;
-  if (runs > 1 && summaries.length === runs && last.status === "completed") {
-    const accs = summaries.map((s) => s.finalTestAcc!);
-    const reached = summaries.map((s) => s.timeTo94Seconds).filter((t): t is number => t !== null);
+  const ctx: RunContext = {
+    backend,
+    stats: data.stats,
+    stop: interrupt.requested,
+    dirOf: (seed) => (runs === 1 ? out : join(out, `seed-${seed}`)),
+    resume: Boolean(resumeDir),
+    record: {
+      preset,
+      backend,
+      data: { shards: shardDir, source: data.source, stats: data.stats },
+      command: `deno task train ${args.join(" ")}`,
+      ...(estimate && {
+        estimate: { steps: estimate.steps, stepSeconds: estimate.stepSeconds, seconds: estimate.seconds },
+      }),
+    },
+  };
+  const { runs: done, accuracy, timeTo94 } = await trainSeeds(cfg, device, runs, {
+    trainOptions: (runCfg) => seedOptions(runCfg, ctx),
+    stopAfter: (run) => run.status !== "completed",
+    onRun: (seedDone) => reportRun(seedDone, ctx),
+  }).finally(() => device.dispose());
+  const last = done.at(-1)!;
+  if (runs > 1 && done.length === runs && last.status === "completed") {
+    const reached = timeTo94?.n ?? 0;
     const agg = {
       runs,
-      seeds: summaries.map((s) => s.seed),
-      accuracies: accs,
-      mean: meanStd(accs).mean,
+      seeds: done.map((r) => r.seed),
+      accuracies: done.map((r) => r.finalTestAcc!),
+      mean: accuracy!.mean,
       /** Sample standard deviation (n - 1), as everywhere in lib/stats. */
-      std: meanStd(accs).std,
-      timeTo94: summaries.map((s) => s.timeTo94Seconds),
-      reached94: reached.length,
+      std: accuracy!.std,
+      timeTo94: done.map((r) => r.timeTo94),
+      reached94: reached,
     };
     await writeJsonAtomic(join(out, "runs.json"), agg);
     console.log(
       `${runs} runs: test accuracy ${(100 * agg.mean).toFixed(2)}% +- ${
         (100 * agg.std).toFixed(2)
-      } | reached 94% in ${reached.length}/${runs}` +
-        (reached.length ? ` (mean ${formatSeconds(meanStd(reached).mean)})` : ""),
+      } | reached 94% in ${reached}/${runs}` +
+        (timeTo94 ? ` (mean ${formatSeconds(timeTo94.mean)})` : ""),
     );
   }
   return last.status === "completed" ? 0 : last.status === "interrupted" ? interrupt.exitCode() : 1;

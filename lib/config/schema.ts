@@ -1,159 +1,57 @@
 import { CONV_STRATEGIES, KERNEL_MODES } from "../kernels/mod.ts";
-import { ARCH_NAMES, DAVIDNET_DEFAULTS, WHITEN_CHOICES } from "../model/mod.ts";
+import { NET_PARAMS, type NetField, type ParamSpec, type ParamValue, SOURCES } from "../model/mod.ts";
 import { SCHEDULE_NAMES } from "../schedule/mod.ts";
 import { DAVIDNET_AUGMENT, TTA_MODES } from "../augment/mod.ts";
 
-/** A value a hyperparameter can take. */
-export type ParamValue = number | boolean | string;
+export type { ParamValue };
 
 /**
  * One hyperparameter, spelled once: its flag, where it lives in `TrainConfig`, its type and range, its help, its
- * default (Page's DAWNBench recipe, the `baseline` preset) and where its setting comes from. The flags, `--help`,
- * the validation, the `TrainConfig` type and the baseline config are made from these.
+ * default and where its setting comes from. The flags, `--help`, the validation, the `TrainConfig` type and the
+ * baseline config are made from these.
  */
-export interface Param {
+export interface Param extends ParamSpec {
   /** Command-line flag, without the dashes. */
   flag: string;
   /** Dotted path into `TrainConfig` ("model.width"). */
   path: string;
-  type: "int" | "float" | "bool" | "string";
-  /** The allowed values of a string. */
-  choices?: readonly string[];
-  /** Smallest allowed number. */
-  min?: number;
-  /** Largest allowed number. */
-  max?: number;
-  help: string;
-  /** The value in the `baseline` preset, Page's DAWNBench recipe (the model's and the augmentation's from their folders). */
+  /**
+   * The value in the `baseline` preset, Page's DAWNBench recipe; the net's and the augmentation's are the seed's
+   * (lib/model `DAVIDNET_DEFAULTS`, lib/augment `DAVIDNET_AUGMENT`).
+   */
   default: ParamValue;
-  /** Where the setting comes from (post, code). */
-  source: string;
 }
 
-const BOT = "Page, bag_of_tricks.ipynb (part 8)";
-const DAWN = "Page, dawn.py (DAWNBench, parts 1-4)";
-const AIRBENCH = "KellerJordan/cifar10-airbench, legacy/airbench94.py";
-const AIRBENCH_MUON = "KellerJordan/cifar10-airbench, airbench94_muon.py";
+const { bagOfTricks: BOT, dawn: DAWN, airbench: AIRBENCH, airbenchMuon: AIRBENCH_MUON } = SOURCES;
+
+/**
+ * The schema entry of the net's field `key`, written once in lib/model's `NET_PARAMS`: its flag is the field's
+ * name in kebab case (`batchNorm`: `batch-norm`), its path `model.<key>`. The schema lists each where its flag
+ * shows in `--help`; `TrainConfig`'s check against `NetConfig` fails when one is missing.
+ */
+function net<K extends NetField>(key: K) {
+  const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  return { ...NET_PARAMS[key], flag, path: `model.${key}` as const };
+}
 
 /** The optimizers of the conv filters: SGD (Page, airbench94), or Muon (airbench94_muon). */
 export const OPTIMIZERS = ["sgd", "muon"] as const;
 
 /** The schema's entries as literal types, from which `TrainConfig` is derived. */
 const ENTRIES = [
-  {
-    flag: "arch",
-    path: "model.arch",
-    type: "string",
-    choices: ARCH_NAMES,
-    help: "net spec (lib/model)",
-    default: DAVIDNET_DEFAULTS.arch, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: "Page, experiments.ipynb (part 4)",
-  },
-  {
-    flag: "width",
-    path: "model.width",
-    type: "float",
-    min: 0.001,
-    help: "channel multiplier, 1 = 64-128-256-512",
-    default: DAVIDNET_DEFAULTS.width, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: DAWN,
-  },
-  {
-    flag: "batch-norm",
-    path: "model.batchNorm",
-    type: "bool",
-    help: "BatchNorm after every conv",
-    default: DAVIDNET_DEFAULTS.batchNorm, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: "Page, batch_norm_post.ipynb (part 7)",
-  },
-  {
-    flag: "activation",
-    path: "model.activation",
-    type: "string",
-    choices: ["relu", "celu", "gelu"],
-    help: "activation",
-    default: DAVIDNET_DEFAULTS.activation, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: `celu: ${BOT}; gelu: ${AIRBENCH}`,
-  },
-  {
-    flag: "celu-alpha",
-    path: "model.celuAlpha",
-    type: "float",
-    min: 1e-6,
-    help: "CELU alpha",
-    default: DAVIDNET_DEFAULTS.celuAlpha,
-    source: BOT,
-  }, // default: the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-  {
-    flag: "bn-momentum",
-    path: "model.bnMomentum",
-    type: "float",
-    min: 0,
-    max: 1,
-    help: "BatchNorm momentum, PyTorch convention",
-    default: DAVIDNET_DEFAULTS.bnMomentum, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: "PyTorch default, torch_backend.py",
-  },
-  {
-    flag: "bn-eps",
-    path: "model.bnEps",
-    type: "float",
-    min: 0,
-    help: "BatchNorm epsilon",
-    default: DAVIDNET_DEFAULTS.bnEps, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: "PyTorch default",
-  },
-  {
-    flag: "logit-scale",
-    path: "model.logitScale",
-    type: "float",
-    help: "logit multiplier",
-    default: DAVIDNET_DEFAULTS.logitScale,
-    source: DAWN,
-  }, // default: the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-  {
-    flag: "pool",
-    path: "model.pool",
-    type: "string",
-    choices: ["max", "avg"],
-    help: "pooling: max (DavidNet) or average (a smooth net, for the gradient tests)",
-    default: DAVIDNET_DEFAULTS.pool, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: "davidnet (tests/gradients_test.ts)",
-  },
-  {
-    flag: "move-pool",
-    path: "model.movePool",
-    type: "bool",
-    help: "max pool right after the conv (conv, pool, BN, act)",
-    default: DAVIDNET_DEFAULTS.movePool, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: BOT,
-  },
-  {
-    flag: "ghost-batch",
-    path: "model.ghostBatch",
-    type: "int",
-    min: 0,
-    help: "BN statistics over groups of N images, 0 = whole batch",
-    default: DAVIDNET_DEFAULTS.ghostBatch, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: BOT,
-  },
-  {
-    flag: "freeze-bn-scale",
-    path: "model.freezeBnScale",
-    type: "bool",
-    help: "BN scale fixed at 1, not trained",
-    default: DAVIDNET_DEFAULTS.freezeBnScale, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: BOT,
-  },
-  {
-    flag: "whiten",
-    path: "model.whiten",
-    type: "string",
-    choices: WHITEN_CHOICES,
-    help: "fixed PCA-whitening prep: 3x3 conv (27 channels) + 1x1 conv, or 2x2 conv (24) + bias, or none",
-    default: DAVIDNET_DEFAULTS.whiten, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: `3x3: ${BOT}; 2x2: ${AIRBENCH}`,
-  },
+  net("arch"),
+  net("width"),
+  net("batchNorm"),
+  net("activation"),
+  net("celuAlpha"),
+  net("bnMomentum"),
+  net("bnEps"),
+  net("logitScale"),
+  net("pool"),
+  net("movePool"),
+  net("ghostBatch"),
+  net("freezeBnScale"),
+  net("whiten"),
   {
     flag: "pad",
     path: "augment.pad",
@@ -161,7 +59,7 @@ const ENTRIES = [
     min: 0,
     max: 16,
     help: "reflect padding for the random crop, 0 = no crop",
-    default: DAVIDNET_AUGMENT.pad, // the seed's augmentation (lib/augment DAVIDNET_AUGMENT)
+    default: DAVIDNET_AUGMENT.pad,
     source: DAWN,
   },
   {
@@ -171,13 +69,13 @@ const ENTRIES = [
     help: "random horizontal flips",
     default: DAVIDNET_AUGMENT.flip,
     source: DAWN,
-  }, // default: the seed's augmentation (lib/augment DAVIDNET_AUGMENT)
+  },
   {
     flag: "alternate-flip",
     path: "augment.alternateFlip",
     type: "bool",
     help: "with --flip: each image's flip drawn once, every odd epoch all flipped the other way",
-    default: DAVIDNET_AUGMENT.alternateFlip, // the seed's augmentation (lib/augment DAVIDNET_AUGMENT)
+    default: DAVIDNET_AUGMENT.alternateFlip,
     source: AIRBENCH,
   },
   {
@@ -187,7 +85,7 @@ const ENTRIES = [
     min: 0,
     max: 32,
     help: "cutout square side, 0 = none",
-    default: DAVIDNET_AUGMENT.cutout, // the seed's augmentation (lib/augment DAVIDNET_AUGMENT)
+    default: DAVIDNET_AUGMENT.cutout,
     source: DAWN,
   },
   {
@@ -205,9 +103,9 @@ const ENTRIES = [
     type: "int",
     min: 1,
     help: "batch size",
-    default: 512,
+    default: 512, // dawn.py
     source: DAWN,
-  }, // default: dawn.py
+  },
   {
     flag: "lr",
     path: "lr",
@@ -271,17 +169,17 @@ const ENTRIES = [
     min: 0,
     max: 1,
     help: "SGD momentum",
-    default: 0.9,
+    default: 0.9, // dawn.py
     source: DAWN,
-  }, // default: dawn.py
+  },
   {
     flag: "nesterov",
     path: "nesterov",
     type: "bool",
     help: "Nesterov momentum",
-    default: true,
+    default: true, // torch_backend.py: nesterov_update
     source: DAWN,
-  }, // default: torch_backend.py: nesterov_update
+  },
   {
     flag: "weight-decay",
     path: "weightDecay",
@@ -383,14 +281,7 @@ const ENTRIES = [
     default: 0, // no 2x2 whitening (dawn.py)
     source: AIRBENCH,
   },
-  {
-    flag: "head-unit-std",
-    path: "model.headUnitStd",
-    type: "bool",
-    help: "rescale the head's weights to unit standard deviation after their init",
-    default: DAVIDNET_DEFAULTS.headUnitStd, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: AIRBENCH_MUON,
-  },
+  net("headUnitStd"),
   {
     flag: "optimizer",
     path: "optimizer",
@@ -427,14 +318,7 @@ const ENTRIES = [
     default: false, // airbench94.py: the whitening bias follows the run's schedule
     source: AIRBENCH_MUON,
   },
-  {
-    flag: "dirac-init",
-    path: "model.diracInit",
-    type: "bool",
-    help: "each 3x3 conv's first filters start as the identity (Dirac)",
-    default: DAVIDNET_DEFAULTS.diracInit, // the seed's DavidNet (lib/model DAVIDNET_DEFAULTS)
-    source: AIRBENCH,
-  },
+  net("diracInit"),
   {
     flag: "tta",
     path: "tta",
@@ -487,7 +371,7 @@ const ENTRIES = [
     path: "kernels.mode",
     type: "string",
     choices: KERNEL_MODES,
-    help: "WebGPU kernels: davidnet's fused ones or tfjs's own",
+    help: "fast: davidnet's WebGPU convs, BN, SGD and TensorFlow's fused BN (native); stock: tfjs's own ops",
     default: "fast", // davidnet's kernels (lib/kernels); "stock" for tfjs's own
     source: "davidnet (lib/kernels)",
   },

@@ -1,12 +1,6 @@
 import type { AugmentConfig } from "../augment/mod.ts";
-import type { NetConfig } from "../model/mod.ts";
+import type { NetConfig, ValueOfSpec } from "../model/mod.ts";
 import type { SchemaEntry } from "./schema.ts";
-
-/** The value type of an entry: one of its choices, a boolean, a string or a number. */
-type ValueOf<E> = E extends { choices: readonly (infer C)[] } ? C
-  : E extends { type: "bool" } ? boolean
-  : E extends { type: "string" } ? string
-  : number;
 
 /** The first segment of a dotted path ("model" of "model.width"). */
 type Head<S extends string> = S extends `${infer H}.${string}` ? H : S;
@@ -17,7 +11,7 @@ type Rebased<E> = E extends { path: `${string}.${infer T}` } ? Omit<E, "path"> &
 type ConfigOf<E extends { path: string }> = {
   -readonly [K in Head<E["path"]>]: Extract<E, { path: K }> extends never
     ? ConfigOf<Rebased<Extract<E, { path: `${K}.${string}` }>>>
-    : ValueOf<Extract<E, { path: K }>>;
+    : ValueOfSpec<Extract<E, { path: K }>>;
 };
 
 /**

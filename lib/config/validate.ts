@@ -1,5 +1,6 @@
 import type { TrainConfig } from "./train_config.ts";
-import { CONFIG_SCHEMA, getPath, type Param, type ParamValue, setPath } from "./schema.ts";
+import type { ParamSpec } from "../model/mod.ts";
+import { CONFIG_SCHEMA, getPath, type ParamValue, setPath } from "./schema.ts";
 
 /** A config that breaks a rule of the schema; the message names the flag and the fix. */
 export class ConfigError extends Error {
@@ -10,8 +11,14 @@ export class ConfigError extends Error {
   }
 }
 
-/** Why `value` is not a valid value of `p`, or null when it is. */
-function valueProblem(p: Param, value: unknown): string | null {
+/**
+ * Why `value` is not a valid value of `p` (its type, choices and range), or null when it is: the one check of a
+ * value, for the config and for the command line's flags.
+ */
+export function valueProblem(
+  p: Pick<ParamSpec, "type" | "choices" | "min" | "max">,
+  value: unknown,
+): string | null {
   if (p.type === "bool") return typeof value === "boolean" ? null : "expected true or false";
   if (p.type === "string") {
     if (typeof value !== "string") return "expected a string";

@@ -10,12 +10,13 @@
 import { tf } from "../backend/mod.ts";
 import {
   CHECK_TOLERANCE,
+  KernelRuntime,
   type KernelVariant,
   type ModelGradients,
   modelGradients,
   onCpuWithReferenceFilterGrad,
   relativeError,
-  withKernels,
+  variantRuntime,
 } from "../kernels/mod.ts";
 import { buildNet } from "../model/mod.ts";
 import { smoothedCrossEntropy } from "../train/mod.ts";
@@ -41,17 +42,22 @@ export interface GradientComparison {
   passed: boolean;
 }
 
-/** The smooth DavidNet's loss and gradients on `batch` on the current backend (weights: seed 3, or `weights`). */
+/**
+ * The smooth DavidNet's loss and gradients on `batch` on the current backend with `kernels` (default stock; weights:
+ * seed 3, or `weights`).
+ */
 async function stepGradients(
   width: number,
   batch: GradientBatch,
   weights?: Float32Array[],
+  kernels?: KernelRuntime,
 ): Promise<ModelGradients> {
   const model = buildNet({ width, activation: "celu", celuAlpha: 0.3, pool: "avg" }, { seed: 3 });
   const n = batch.labels.length;
   const x = tf.tensor4d(batch.images, [n, 32, 32, 3]), y = tf.tensor1d(batch.labels, "int32");
   try {
-    return await modelGradients(model, x, (logits) => smoothedCrossEntropy(logits, y, SMOOTHING), weights);
+    const loss = (logits: tf.Tensor2D) => smoothedCrossEntropy(logits, y, SMOOTHING);
+    return await modelGradients(model, x, loss, weights, kernels);
   } finally {
     tf.dispose([x, y]);
   }
@@ -69,7 +75,7 @@ export async function compareNetGradients(
 ): Promise<GradientComparison[]> {
   const runs: { variant: KernelVariant; got: ModelGradients }[] = [];
   for (const variant of variants) {
-    runs.push({ variant, got: await withKernels(variant, () => stepGradients(width, batch)) });
+    runs.push({ variant, got: await stepGradients(width, batch, undefined, variantRuntime(variant)) });
   }
   const ref = await onCpuWithReferenceFilterGrad(() => stepGradients(width, batch, runs[0].got.initial));
   return runs.map(({ variant, got }) => {

@@ -13,7 +13,6 @@ import {
   type CheckVerdict,
   checkVerdict,
   type ConvStrategy,
-  convStrategySetting,
   resolveConvStrategy,
   runningLimits,
 } from "../kernels/mod.ts";
@@ -80,7 +79,7 @@ export async function saveKernelVerdict(
 
 /** How {@link checkKernelsCached} runs. */
 export interface CachedCheckOptions {
-  /** The conv strategy training will use (default: the one set); `auto` is resolved on the adapter. */
+  /** The conv strategy training will use (default `auto`); `auto` is resolved on the adapter. */
   conv?: ConvStrategy;
   /** The cache folder (default {@link KERNEL_CHECK_DIR}). */
   dir?: string;
@@ -99,7 +98,7 @@ export async function checkKernelsCached(
   if (backend.name !== "webgpu") {
     return { safe: true, reason: `the WebGPU kernels do not run on ${backend.name}`, cached: false };
   }
-  const strategy = resolveConvStrategy(options.conv ?? convStrategySetting());
+  const strategy = resolveConvStrategy(options.conv ?? "auto");
   const path = await verdictPath(backend, strategy, options.dir ?? KERNEL_CHECK_DIR);
   if (await exists(path)) {
     const kept = JSON.parse(await Deno.readTextFile(path)) as CachedVerdict;

@@ -7,7 +7,12 @@
  */
 import { tf } from "../backend/tf.ts";
 import { Rng } from "../random/mod.ts";
-import { batchNormActApply, batchNormActTraining, type BnActivation } from "./batch_norm.ts";
+import {
+  batchNormActApply,
+  batchNormActTraining,
+  type BnActConfig,
+  type BnActivation,
+} from "./batch_norm.ts";
 import type { ConvProduct } from "./conv_programs.ts";
 import {
   batchNormActF64,
@@ -16,7 +21,7 @@ import {
   relativeError,
   sgdF64,
 } from "./reference.ts";
-import { runWithKernels } from "./registry.ts";
+import { KernelRuntime } from "./runtime.ts";
 import { fusedSgdUpdate } from "./sgd_update.ts";
 
 /** The largest relative error ||fast - reference|| / ||reference|| a kernel output may have. */
@@ -55,13 +60,13 @@ function verdict(kernel: string, shape: string, outputs: [string, ArrayLike<numb
   return { kernel, shape, error, worst, passed: error <= CHECK_TOLERANCE };
 }
 
-/** How the webgpu kernels run: tfjs's own, or the fast ones with a conv strategy (`fast`: the strategy as set). */
+/** How the webgpu kernels run: tfjs's own, or the fast ones with a conv strategy (`fast`: `auto`). */
 export type KernelVariant = "stock" | "fast" | "tiled" | "direct";
 
-/** Runs `f` with the kernels of `variant` in force, restoring the kernel mode and conv strategy after. */
-export function withKernels<T>(variant: KernelVariant, f: () => Promise<T>): Promise<T> {
-  const mode = variant === "stock" ? "stock" : "fast";
-  return runWithKernels({ mode, conv: variant === "tiled" || variant === "direct" ? variant : undefined }, f);
+/** The kernels of `variant` on the running backend. */
+export function variantRuntime(variant: KernelVariant): KernelRuntime {
+  if (variant === "stock") return new KernelRuntime({ mode: "stock" });
+  return new KernelRuntime({ mode: "fast", conv: variant === "fast" ? "auto" : variant });
 }
 
 /** Runs `f` on the tfjs cpu backend, then returns to the backend it was called on. */
@@ -84,13 +89,17 @@ const filterGradAttrs = (g: ConvGeometry) =>
     filterShape: g.filterShape,
   }) as unknown as tf.NamedAttrMap;
 
-/** The three products of a convolution on the current backend, read back (forward and input gradient only on cpu). */
+/**
+ * The products of a convolution on the current backend, read back (forward and input gradient only on cpu), each
+ * run with `kernels` activated when given.
+ */
 async function convProducts(
   g: ConvGeometry,
   xs: Float32Array,
   ws: Float32Array,
   dys: Float32Array,
   products: readonly ConvProduct[],
+  kernels?: KernelRuntime,
 ): Promise<Partial<Record<ConvProduct, Float32Array>>> {
   const outShape = tf.backend_util.computeConv2DInfo(g.xShape, g.filterShape, g.strides, 1, g.pad).outShape;
   const x = tf.tensor4d(xs, g.xShape), w = tf.tensor4d(ws, g.filterShape), dy = tf.tensor4d(dys, outShape);
@@ -103,6 +112,7 @@ async function convProducts(
   try {
     const out: Partial<Record<ConvProduct, Float32Array>> = {};
     for (const product of products) {
+      kernels?.activate();
       const t = run[product]();
       out[product] = await t.data() as Float32Array;
       t.dispose();
@@ -132,7 +142,7 @@ export async function compareConv(
   const shape = `x [${g.xShape}], filter [${g.filterShape}], stride ${g.strides}, ${g.pad}`;
   const checks: KernelCheck[] = [];
   for (const strategy of strategies) {
-    const got = await withKernels(strategy, () => convProducts(g, xs, ws, dys, PRODUCTS));
+    const got = await convProducts(g, xs, ws, dys, PRODUCTS, variantRuntime(strategy));
     for (const p of PRODUCTS) {
       checks.push({ ...verdict(`conv ${p} (${strategy})`, shape, [[p, got[p]!, ref[p]!]]), strategy });
     }
@@ -142,6 +152,42 @@ export async function compareConv(
 
 /** Batch norm settings of the checks (PyTorch's defaults, Page's CELU alpha). */
 const BN = { momentum: 0.1, epsilon: 1e-5, celuAlpha: 0.3 };
+
+/**
+ * The fused batch norm's outputs of one training step on `shape` from the given inputs: output, gradients of x,
+ * gamma and beta after a second forward, running statistics and the inference output with them.
+ */
+async function fusedBatchNormStep(
+  shape: [number, number, number, number],
+  inputs: { xs: Float32Array; dys: Float32Array; gammas: Float32Array; betas: Float32Array },
+  cfg: BnActConfig,
+) {
+  const C = shape[3];
+  const x = tf.tensor4d(inputs.xs, shape), dy = tf.tensor4d(inputs.dys, shape);
+  const gamma = tf.tensor1d(inputs.gammas), beta = tf.tensor1d(inputs.betas);
+  const mean = tf.variable(tf.zeros([C])), variance = tf.variable(tf.ones([C]));
+  try {
+    const y = batchNormActTraining(x, gamma, beta, mean, variance, cfg);
+    const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.mul(batchNormActTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, mean, variance, cfg), dy));
+    const [dx, dgamma, dbeta] = tf.grads(f)([x, gamma, beta]);
+    const stats = tf.stack([mean, variance]) as tf.Tensor2D;
+    const inference = batchNormActApply(x, stats, gamma, beta, cfg);
+    const read = (t: tf.Tensor) => t.data() as Promise<Float32Array>;
+    const out = {
+      y: await read(y),
+      dx: await read(dx),
+      dgamma: await read(dgamma),
+      dbeta: await read(dbeta),
+      running: await read(stats),
+      inference: await read(inference),
+    };
+    tf.dispose([y, dx, dgamma, dbeta, stats, inference]);
+    return out;
+  } finally {
+    tf.dispose([x, dy, gamma, beta, mean, variance]);
+  }
+}
 
 /**
  * One training step of the fused batch norm + `activation` on `shape` (NHWC) in `groups` ghost groups (1: none),
@@ -165,32 +211,8 @@ export async function compareBatchNorm(
   const gammas = Float32Array.from({ length: C }, () => 0.5 + rng.next());
   const betas = Float32Array.from({ length: C }, () => (activation === "relu" ? 0 : rng.next() - 0.5));
   const cfg = { ...BN, activation, ghostBatch: groups > 1 ? shape[0] / groups : 0 };
-  const got = await withKernels("fast", async () => {
-    const x = tf.tensor4d(xs, shape), dy = tf.tensor4d(dys, shape);
-    const gamma = tf.tensor1d(gammas), beta = tf.tensor1d(betas);
-    const mean = tf.variable(tf.zeros([C])), variance = tf.variable(tf.ones([C]));
-    try {
-      const y = batchNormActTraining(x, gamma, beta, mean, variance, cfg);
-      const f = (a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
-        tf.sum(tf.mul(batchNormActTraining(a, g as tf.Tensor1D, b as tf.Tensor1D, mean, variance, cfg), dy));
-      const [dx, dgamma, dbeta] = tf.grads(f)([x, gamma, beta]);
-      const stats = tf.stack([mean, variance]) as tf.Tensor2D;
-      const inference = batchNormActApply(x, stats, gamma, beta, cfg);
-      const read = (t: tf.Tensor) => t.data() as Promise<Float32Array>;
-      const out = {
-        y: await read(y),
-        dx: await read(dx),
-        dgamma: await read(dgamma),
-        dbeta: await read(dbeta),
-        running: await read(stats),
-        inference: await read(inference),
-      };
-      tf.dispose([y, dx, dgamma, dbeta, stats, inference]);
-      return out;
-    } finally {
-      tf.dispose([x, dy, gamma, beta, mean, variance]);
-    }
-  });
+  variantRuntime("fast").activate(); // registers the fused batch-norm kernels
+  const got = await fusedBatchNormStep(shape, { xs, dys, gammas, betas }, cfg);
   const want = batchNormActF64(xs, dys, gammas, betas, { ...cfg, groups }, 2);
   const name = `batch norm + ${activation}${groups > 1 ? `, ${groups} ghost groups` : ""}`;
   const outputs = (Object.keys(got) as (keyof typeof got)[]).map((k) =>
@@ -203,22 +225,19 @@ export async function compareBatchNorm(
 export async function compareSgd(n = 4099): Promise<KernelCheck> {
   const w0 = uniform(n, 1), grads = [2, 3, 4].map((s) => uniform(n, s)), lrs = [0.1, 0.2, 0.3];
   const h = { momentum: 0.9, weightDecay: 5e-4, nesterov: true };
-  const got = await withKernels("fast", async () => {
-    const w = tf.variable(tf.tensor1d(w0)), v = tf.variable(tf.zeros([n]));
-    try {
-      for (const [i, g] of grads.entries()) {
-        const t = tf.tensor1d(g);
-        fusedSgdUpdate(w, v, t, { ...h, lr: lrs[i] });
-        t.dispose();
-      }
-      return await w.data() as Float32Array;
-    } finally {
-      tf.dispose([w, v]);
+  const w = tf.variable(tf.tensor1d(w0)), v = tf.variable(tf.zeros([n]));
+  try {
+    for (const [i, g] of grads.entries()) {
+      const t = tf.tensor1d(g);
+      fusedSgdUpdate(w, v, t, { ...h, lr: lrs[i] });
+      t.dispose();
     }
-  });
-  return verdict("SGD step (Nesterov, weight decay)", `${n} weights, 3 steps`, [
-    ["weights", got, sgdF64(w0, grads, lrs, h)],
-  ]);
+    return verdict("SGD step (Nesterov, weight decay)", `${n} weights, 3 steps`, [
+      ["weights", await w.data() as Float32Array, sgdF64(w0, grads, lrs, h)],
+    ]);
+  } finally {
+    tf.dispose([w, v]);
+  }
 }
 
 /**
@@ -301,7 +320,8 @@ export interface KernelCheckOptions {
 /**
  * Checks every fast kernel on the running webgpu backend against its reference ({@link CHECK_TOLERANCE}): the
  * convolutions of {@link CHECK_CONVS} at `batch` under each strategy, batch norm with ReLU, CELU and CELU in 4
- * ghost groups at their outputs, and the SGD step. The kernel mode and conv strategy in force are restored after.
+ * ghost groups at their outputs, and the SGD step. It leaves davidnet's convolutions of its last strategy in tfjs's
+ * registry: a session activates its own before it runs ({@link KernelRuntime}).
  */
 export async function checkKernels(options: KernelCheckOptions = {}): Promise<KernelCheckReport> {
   if (tf.getBackend() !== "webgpu") {

@@ -20,23 +20,6 @@ export const CONV_STRATEGIES = ["auto", "tiled", "direct"] as const;
 /** One of {@link CONV_STRATEGIES}; `auto` takes `direct` on fallback (software) adapters, `tiled` elsewhere. */
 export type ConvStrategy = typeof CONV_STRATEGIES[number];
 
-let strategy: ConvStrategy = "auto";
-
-/** Chooses how the fast convolutions are computed (`auto` by default). */
-export function useConvStrategy(s: ConvStrategy): void {
-  strategy = s;
-}
-
-/** The strategy as set (`auto` unresolved). */
-export function convStrategySetting(): ConvStrategy {
-  return strategy;
-}
-
-/** The strategy in force on `backend`, with `auto` resolved from its adapter. */
-export function convStrategy(backend: WebGpuBackendInternals = webgpuBackend()): "tiled" | "direct" {
-  return resolveConvStrategy(strategy, backend);
-}
-
 /** `s` with `auto` resolved from `backend`'s adapter: `direct` on fallback (software) adapters, else `tiled`. */
 export function resolveConvStrategy(
   s: ConvStrategy,
@@ -90,10 +73,19 @@ export function planConv(
   };
 }
 
-/** Runs one convolution product on the webgpu backend, summing split-K partials when there are several. */
-function runConv(backend: tf.KernelBackend, product: ConvProduct, info: ConvInfo, inputs: tf.TensorInfo[]) {
+/**
+ * Runs one convolution product on the webgpu backend under `strategy`, summing split-K partials when there are
+ * several.
+ */
+function runConv(
+  backend: tf.KernelBackend,
+  product: ConvProduct,
+  info: ConvInfo,
+  inputs: tf.TensorInfo[],
+  strategy: "tiled" | "direct",
+) {
   const b = webgpuBackend(backend), limits = kernelLimits(b.device);
-  const { program, splits } = planConv(product, info, convStrategy(b), limits);
+  const { program, splits } = planConv(product, info, strategy, limits);
   const out = runProgram(b, program, inputs, limits);
   if (splits === 1) return out;
   const filterShape = [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels];
@@ -134,37 +126,44 @@ function withFallback(
   };
 }
 
-/** The forward convolution, when it is a plain one: no fused bias or activation, NHWC float32. */
-function forward({ inputs, backend, attrs = {} }: KernelArgs): tf.TensorInfo | null {
+/** The forward convolution under `strategy`, when it is a plain one: no fused bias or activation, NHWC float32. */
+function forward(
+  { inputs, backend, attrs = {} }: KernelArgs,
+  strategy: "tiled" | "direct",
+): tf.TensorInfo | null {
   const { x, filter } = inputs;
   const plain = !inputs.bias && !inputs.preluActivationWeights &&
     (attrs.activation === undefined || attrs.activation === "linear");
   if (!plain || !isNhwc(attrs.dataFormat) || !f32(x, filter)) return null;
-  return runConv(backend, "forward", convInfo(x.shape, filter.shape, attrs, attrs.dilations), [x, filter]);
+  const info = convInfo(x.shape, filter.shape, attrs, attrs.dilations);
+  return runConv(backend, "forward", info, [x, filter], strategy);
 }
 
 const f32 = (...ts: tf.TensorInfo[]) => ts.every((t) => t.dtype === "float32");
 
 /**
  * The fast convolution kernels: Conv2D and FusedConv2D (without bias or activation, as DavidNet uses them),
- * Conv2DBackpropInput and Conv2DBackpropFilter, as implicit GEMMs (tiled or direct) for NHWC float32 tensors.
- * Other cases (NCHW, fused bias or activation, non-float32) go to tfjs's stock kernels.
+ * Conv2DBackpropInput and Conv2DBackpropFilter, as implicit GEMMs under `strategy` (tiled or direct) for NHWC
+ * float32 tensors. Other cases (NCHW, fused bias or activation, non-float32) go to tfjs's stock kernels.
  */
-export function fastConvKernels(stock: (name: string) => tf.KernelConfig): tf.KernelConfig[] {
+export function fastConvKernels(
+  stock: (name: string) => tf.KernelConfig,
+  strategy: "tiled" | "direct",
+): tf.KernelConfig[] {
   return [
-    withFallback(stock("Conv2D"), forward),
-    withFallback(stock("FusedConv2D"), forward),
+    withFallback(stock("Conv2D"), (args) => forward(args, strategy)),
+    withFallback(stock("FusedConv2D"), (args) => forward(args, strategy)),
     withFallback(stock("Conv2DBackpropInput"), ({ inputs, backend, attrs = {} }) => {
       const { dy, filter } = inputs;
       if (!isNhwc(attrs.dataFormat) || !f32(dy, filter)) return null;
       const info = convInfo(attrs.inputShape as number[], filter.shape, attrs);
-      return runConv(backend, "backpropInput", info, [dy, filter]);
+      return runConv(backend, "backpropInput", info, [dy, filter], strategy);
     }),
     withFallback(stock("Conv2DBackpropFilter"), ({ inputs, backend, attrs = {} }) => {
       const { x, dy } = inputs;
       if (!isNhwc(attrs.dataFormat) || !f32(x, dy)) return null;
       const info = convInfo(x.shape, attrs.filterShape as number[], attrs);
-      return runConv(backend, "backpropFilter", info, [x, dy]);
+      return runConv(backend, "backpropFilter", info, [x, dy], strategy);
     }),
   ];
 }

@@ -1,19 +1,15 @@
 /**
- * davidnet's WebGPU kernels, registered through tfjs's kernel registry so that `--kernels stock|fast` switches them
- * within one process: convolutions and their gradients as implicit GEMMs (`tiled` for GPUs, `direct` for CPU
- * adapters), batch norm fused with its activation, and a fused in-place SGD update. Workgroup sizes, workgroup
- * memory and dispatches follow the device's limits; no kernel loops more than 16,384 times in one invocation
- * (lavapipe silently stops shaders at 65,535). `checkKernels` compares them with references on the running adapter.
+ * davidnet's WebGPU kernels: convolutions and their gradients as implicit GEMMs (`tiled` for GPUs, `direct` for CPU
+ * adapters), batch norm fused with its activation, and a fused in-place SGD update; and the {@link KernelRuntime},
+ * the kernels one session runs (`--kernels stock|fast`, `--conv`) as a value: it puts its convolutions into tfjs's
+ * kernel registry before its session's ops, so that sessions with different kernels can share one process.
+ * Workgroup sizes, workgroup memory and dispatches follow the device's limits; no kernel loops more than 16,384
+ * times in one invocation (lavapipe silently stops shaders at 65,535). `checkKernels` compares them with
+ * references on the running adapter.
  * Row 1 of lib/'s layout (README, Layout): imports backend, random.
  */
-export {
-  fusedOnWebGpu,
-  KERNEL_MODES,
-  type KernelMode,
-  kernelMode,
-  runWithKernels,
-  useKernels,
-} from "./registry.ts";
+export { KERNEL_MODES, type KernelMode } from "./registry.ts";
+export { KernelRuntime, type KernelSettings } from "./runtime.ts";
 export { fusedSgdUpdate, type SgdHyper } from "./sgd_update.ts";
 export { type ConvProduct } from "./conv_programs.ts";
 export {
@@ -21,11 +17,8 @@ export {
   convInfo,
   type ConvPlan,
   type ConvStrategy,
-  convStrategy,
-  convStrategySetting,
   planConv,
   resolveConvStrategy,
-  useConvStrategy,
 } from "./conv_kernels.ts";
 export {
   batchNormActApply,
@@ -53,7 +46,7 @@ export {
   type KernelVariant,
   onCpu,
   uniform,
-  withKernels,
+  variantRuntime,
 } from "./check.ts";
 export {
   batchNormActF64,

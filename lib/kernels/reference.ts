@@ -6,6 +6,7 @@
  */
 import { tf } from "../backend/tf.ts";
 import type { BnActivation } from "./batch_norm.ts";
+import { KernelRuntime } from "./runtime.ts";
 
 /** ||a - b|| / ||b|| over all elements (float64 accumulation). */
 export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -256,14 +257,15 @@ export interface ModelGradients {
 
 /**
  * The loss, every trainable gradient (in `model.trainableWeights` order) and the starting weights of one training
- * step of `model` on `x`; the weights are first set to `weights` when given (to repeat a run on another backend).
- * Disposes the model.
+ * step of `model` on `x` with `kernels` (default: tfjs's stock ones); the weights are first set to `weights` when
+ * given (to repeat a run on another backend). Disposes the model.
  */
 export async function modelGradients(
   model: tf.LayersModel,
   x: tf.Tensor,
   loss: (logits: tf.Tensor2D) => tf.Scalar,
   weights?: Float32Array[],
+  kernels: KernelRuntime = new KernelRuntime({ mode: "stock" }),
 ): Promise<ModelGradients> {
   try {
     if (weights) {
@@ -274,8 +276,9 @@ export async function modelGradients(
     }
     const initial = await Promise.all(model.getWeights().map((w) => w.data() as Promise<Float32Array>));
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    kernels.activate();
     const { value, grads } = tf.variableGrads(
-      () => loss(model.apply(x, { training: true }) as tf.Tensor2D),
+      () => loss(model.apply(x, { training: true, kernels }) as tf.Tensor2D),
       vars,
     );
     const out = {

@@ -1,13 +1,16 @@
 import { tf } from "../backend/tf.ts";
 import { BN_KERNELS } from "./batch_norm.ts";
-import { type ConvStrategy, convStrategySetting, fastConvKernels, useConvStrategy } from "./conv_kernels.ts";
+import { fastConvKernels } from "./conv_kernels.ts";
 
-/** Which kernels run on the webgpu backend: tfjs's own (`stock`) or davidnet's (`fast`, what training asks for). */
+/** Which kernels a session runs: tfjs's own (`stock`) or davidnet's (`fast`, what training asks for). */
 export const KERNEL_MODES = ["stock", "fast"] as const;
 /** One of {@link KERNEL_MODES}. */
 export type KernelMode = typeof KERNEL_MODES[number];
 
-/** The webgpu kernels that `fast` replaces. */
+/** What computes the webgpu convolutions: tfjs's own kernels, or davidnet's under a conv strategy. */
+export type WebGpuConvKernels = "stock" | "tiled" | "direct";
+
+/** The webgpu kernels that davidnet's convolutions replace. */
 const REPLACED_KERNELS = [
   "Conv2D",
   "FusedConv2D",
@@ -15,63 +18,45 @@ const REPLACED_KERNELS = [
   "Conv2DBackpropFilter",
 ] as const;
 
-/** tfjs's own kernels and davidnet's replacements, captured on the first {@link useKernels} (never at import). */
-let kernels: { stock: tf.KernelConfig[]; fast: tf.KernelConfig[] } | undefined;
-let current: KernelMode = "stock";
+/** davidnet's convolution as registered: it carries tfjs's config it replaces and its strategy. */
+interface Replacement extends tf.KernelConfig {
+  replaces: tf.KernelConfig;
+  strategy: "tiled" | "direct";
+}
 
-/** Captures tfjs's kernels and registers the fused batch-norm kernels (which have no stock counterpart) once. */
-function installOnce(): { stock: tf.KernelConfig[]; fast: tf.KernelConfig[] } {
-  if (kernels) return kernels;
-  const stock = REPLACED_KERNELS.map((name) => {
+/** Which convolutions a registered config computes, and tfjs's own config (itself, or the one it replaces). */
+function describe(config: tf.KernelConfig): { kernels: WebGpuConvKernels; stock: tf.KernelConfig } {
+  const { replaces, strategy } = config as Partial<Replacement>;
+  return replaces && strategy ? { kernels: strategy, stock: replaces } : { kernels: "stock", stock: config };
+}
+
+/**
+ * Puts `kernels` into tfjs's webgpu kernel registry (global by nature) unless they are there already: tfjs's own
+ * convolutions, or davidnet's under a strategy (with the fused batch-norm kernels, which replace nothing, registered
+ * alongside the first time). What is registered is read from tfjs's registry itself, so this keeps no state: a
+ * call that finds its kernels in place costs four lookups. Nothing is registered until the first call.
+ */
+export function registerWebGpuKernels(kernels: WebGpuConvKernels): void {
+  const registered = REPLACED_KERNELS.map((name) => {
     const config = tf.getKernel(name, "webgpu");
     if (!config) throw new Error(`tfjs-backend-webgpu registers no ${name} kernel; davidnet needs 4.22`);
-    return config;
+    return describe(config);
   });
-  for (const config of BN_KERNELS) tf.registerKernel(config);
-  kernels = { stock, fast: fastConvKernels((name) => stock.find((c) => c.kernelName === name)!) };
-  return kernels;
-}
-
-/**
- * Switches the webgpu kernels (through tfjs's kernel registry) and the fused paths of the library (SGD update,
- * batch norm) between `stock` and `fast`; both can run in one process. Nothing is registered until the first call
- * (`train` calls it with its config's mode); until then tfjs's own kernels run. Other backends are unaffected.
- */
-export function useKernels(mode: KernelMode): void {
-  if (mode === current) return;
-  const { stock, fast } = installOnce();
-  for (const config of mode === "fast" ? fast : stock) {
+  if (registered.every((r) => r.kernels === kernels)) return;
+  const stock = (name: string) => registered[REPLACED_KERNELS.indexOf(name as never)].stock;
+  let wanted: tf.KernelConfig[] = registered.map((r) => r.stock);
+  if (kernels !== "stock") {
+    wanted = fastConvKernels(stock, kernels).map((config): Replacement => ({
+      ...config,
+      replaces: stock(config.kernelName),
+      strategy: kernels,
+    }));
+    for (const config of BN_KERNELS) {
+      if (!tf.getKernel(config.kernelName, "webgpu")) tf.registerKernel(config);
+    }
+  }
+  for (const config of wanted) {
     tf.unregisterKernel(config.kernelName, "webgpu");
     tf.registerKernel(config);
-  }
-  current = mode;
-}
-
-/** The kernel mode in force (`stock` until {@link useKernels} switches). */
-export function kernelMode(): KernelMode {
-  return current;
-}
-
-/** True when the fused paths apply: `fast` kernels on the webgpu backend. */
-export function fusedOnWebGpu(): boolean {
-  return current === "fast" && tf.getBackend() === "webgpu";
-}
-
-/**
- * Runs `f` with `kernels.mode` (and `kernels.conv`, when given) in force, then restores the mode and strategy that
- * were in force before, whatever `f` does.
- */
-export async function runWithKernels<T>(
-  kernels: { mode: KernelMode; conv?: ConvStrategy },
-  f: () => Promise<T>,
-): Promise<T> {
-  const mode = current, conv = convStrategySetting();
-  useKernels(kernels.mode);
-  if (kernels.conv) useConvStrategy(kernels.conv);
-  try {
-    return await f();
-  } finally {
-    useKernels(mode);
-    useConvStrategy(conv);
   }
 }

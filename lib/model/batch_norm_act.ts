@@ -1,5 +1,5 @@
 import { tf } from "../backend/tf.ts";
-import { batchNormActApply, batchNormActTraining, fusedOnWebGpu, kernelMode } from "../kernels/mod.ts";
+import { batchNormActApply, batchNormActTraining, type KernelRuntime } from "../kernels/mod.ts";
 import { batchNormActNative, ghostBatchNormActNative } from "../kernels/native/mod.ts";
 import { ghostBatchNorm } from "./ghost_batch_norm.ts";
 import { activate, type Activation } from "./layers.ts";
@@ -24,10 +24,11 @@ export interface BatchNormActArgs {
  * variance, as tfjs's BatchNormalization) and an update of the running mean and variance; in inference, the
  * running statistics. Weights gamma, beta (trainable), moving_mean and moving_variance, as tfjs names them; with
  * `trainScale` false gamma is a non-trainable weight fixed at 1. With `ghostBatch` > 0 the training statistics
- * are those of groups of that many images. With `fast` kernels on WebGPU it runs the fused kernels of `lib/kernels`
- * (ghost groups included; not for gelu, which they lack), in training with `fast` kernels on the native backend
- * TensorFlow's fused batch norm (whole batches and ghost groups), and tfjs's ops elsewhere ({@link ghostBatchNorm}
- * for the ghost groups).
+ * are those of groups of that many images. The kernels come with each call, `layer.apply(x, { training, kernels })`
+ * (a model passes its call's arguments to every layer): with a `fast` {@link KernelRuntime} on WebGPU it runs the
+ * fused kernels of `lib/kernels` (ghost groups included; not for gelu, which they lack), in training with a `fast`
+ * one on the native backend TensorFlow's fused batch norm (whole batches and ghost groups), and tfjs's ops
+ * otherwise, also without a runtime ({@link ghostBatchNorm} for the ghost groups).
  */
 export class BatchNormAct extends tf.layers.Layer {
   /** Registered class name (for saving and loading). */
@@ -66,20 +67,23 @@ export class BatchNormAct extends tf.layers.Layer {
     this.built = true;
   }
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
+  override call(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: { training?: boolean; kernels?: KernelRuntime },
+  ): tf.Tensor {
     const x = Array.isArray(inputs) ? inputs[0] : inputs;
     const w = this.#weights!;
     const [gamma, beta] = [w.gamma.read(), w.beta.read()] as tf.Tensor1D[];
     const [mean, variance] = [w.movingMean.read(), w.movingVariance.read()] as tf.Variable[];
-    const training = kwargs.training ?? false;
+    const { training = false, kernels } = kwargs;
     const { ghostBatch, activation } = this.cfg;
     // The fused WebGPU kernels have relu, celu and linear; gelu runs on tfjs's ops below.
-    if (fusedOnWebGpu() && activation !== "gelu") {
+    if (kernels?.fusedWebGpu && activation !== "gelu") {
       const cfg = { ...this.cfg, activation };
       if (training) return batchNormActTraining(x, gamma, beta, mean, variance, cfg);
       return tf.tidy(() => batchNormActApply(x, tf.stack([mean, variance]) as tf.Tensor2D, gamma, beta, cfg));
     }
-    if (training && kernelMode() === "fast" && tf.getBackend() === "tensorflow") {
+    if (training && kernels?.fusedNativeBatchNorm) {
       const stats = (m: tf.Tensor1D, v: tf.Tensor1D) => this.#updateRunning(m, v);
       if (!(ghostBatch > 0) || x.shape[0] === ghostBatch) {
         return batchNormActNative(x as tf.Tensor4D, gamma, beta, this.cfg, stats);

@@ -2,7 +2,7 @@
 import { tf } from "../backend/tf.ts";
 import { Rng } from "../random/mod.ts";
 import { BatchNormAct } from "./batch_norm_act.ts";
-import type { NetConfig } from "./build.ts";
+import type { NetConfig } from "./net_config.ts";
 import { Bias, Celu, Gelu, Scale } from "./layers.ts";
 import type { HeadSpec, LayerSpec } from "./spec.ts";
 import { WHITENING_RECIPES, type WhiteningKind, whiteningWidth } from "./whitening.ts";

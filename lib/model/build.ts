@@ -1,62 +1,9 @@
 import { tf } from "../backend/tf.ts";
 import { Blocks, WHITEN_LAYER } from "./blocks.ts";
 import { applyDirac } from "./dirac.ts";
-import type { Activation } from "./layers.ts";
+import { DAVIDNET_DEFAULTS, type NetConfig } from "./net_config.ts";
 import { type ArchName, netSpec, specChannels } from "./spec.ts";
-import { type Whiten, WHITEN_CHOICES, type WhiteningKind, whiteningShape } from "./whitening.ts";
-
-/** How to build the net: which spec (`arch`) and every model-side setting and trick. */
-export interface NetConfig {
-  /** The net's spec in `NET_SPECS` (default DavidNet). */
-  arch: ArchName;
-  /** Channel multiplier: 1 gives 64-128-256-512 channels; 1/16 gives 4-8-16-32 (tests, CPU runs). */
-  width: number;
-  /** BatchNorm after every conv (the seed's net); false leaves conv -> activation, for the BN analysis. */
-  batchNorm: boolean;
-  /** ReLU (the seed's net), CELU (Page's bag of tricks) or the exact GELU (airbench). */
-  activation: Activation;
-  /** CELU's alpha. */
-  celuAlpha: number;
-  /** BatchNorm momentum in PyTorch's convention: running = (1 - m) * running + m * batch. */
-  bnMomentum: number;
-  /** BatchNorm epsilon. */
-  bnEps: number;
-  /** Multiplier of the logits. */
-  logitScale: number;
-  /**
-   * Pooling: max (the seed's), or average, which with CELU makes the net smooth, so that gradients can be compared
-   * between implementations without max pooling's ties (the gradient tests). Average replaces every max pool,
-   * the global ones included.
-   */
-  pool: "max" | "avg";
-  /** Max pool right after the conv: conv -> pool -> BN -> activation (Page's `conv_pool_block_pre`). */
-  movePool: boolean;
-  /**
-   * Ghost batch norm: in training, BN statistics over consecutive groups of this many images (Page: 16 splits
-   * of 512, i.e. 32); 0 = the whole batch. The batch must be a multiple of it. See `ghostBatchNorm`.
-   */
-  ghostBatch: number;
-  /** BN scale (gamma) fixed at 1 and not trainable (Page's `BatchNorm(weight=False)`); beta still trains. */
-  freezeBnScale: boolean;
-  /**
-   * Input whitening, replacing the prep conv: "none"; "3x3", Page's `whitening_block`, a fixed 3x3 conv to 27
-   * channels (`prep_whiten`, not trainable) then a 1x1 conv, BN and activation; "2x2", airbench's, a fixed 2x2
-   * valid conv to 24 channels, a trained bias (`prep_whiten_bias`) and the activation, straight into layer1. The
-   * filters come from `whiteningFiltersFor`.
-   */
-  whiten: Whiten;
-  /**
-   * Dirac initialisation of every trainable conv after PyTorch's (airbench's `Conv.reset_parameters`): the first
-   * min(in, out) filters are identity filters. See `diracKernel`.
-   */
-  diracInit: boolean;
-  /**
-   * The head's weights rescaled to unit standard deviation (sample std, as PyTorch's `w.std()`) after their init
-   * (airbench94_muon.py `CifarNet.reset`: `w *= 1 / w.std()`), so that with `logitScale` 1/256 the logits start
-   * at airbench94_muon's scale.
-   */
-  headUnitStd: boolean;
-}
+import { WHITEN_CHOICES, type WhiteningKind, whiteningShape } from "./whitening.ts";
 
 /** Build options that are not hyperparameters of the net. */
 export interface BuildOptions {
@@ -68,25 +15,6 @@ export interface BuildOptions {
    */
   whitening?: Float32Array | tf.Tensor4D;
 }
-
-/** The seed's DavidNet: full width, ReLU, PyTorch's BN defaults, logits x 0.125, no part-8 tricks. */
-export const DAVIDNET_DEFAULTS: NetConfig = {
-  arch: "davidnet",
-  width: 1,
-  batchNorm: true,
-  activation: "relu",
-  celuAlpha: 0.075,
-  bnMomentum: 0.1,
-  bnEps: 1e-5,
-  logitScale: 0.125,
-  pool: "max",
-  movePool: false,
-  ghostBatch: 0,
-  freezeBnScale: false,
-  whiten: "none",
-  diracInit: false,
-  headUnitStd: false,
-};
 
 /**
  * airbench94's net (KellerJordan/cifar10-airbench legacy/airbench94.py `make_net`): the 2x2 whitening conv with a

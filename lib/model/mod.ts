@@ -1,5 +1,6 @@
 /**
- * The nets: specs of DavidNet, Page's part-4 architecture search and airbench94, the one builder, the model tricks
+ * The nets: specs of DavidNet, Page's part-4 architecture search and airbench94, the net's hyperparameters as one
+ * typed table (its config type and defaults made from it), the one builder, the model tricks
  * of Page's part 8 (moved pool, ghost batch norm, frozen BN scale, 3x3 input whitening) and of airbench (GELU,
  * Dirac init, 2x2 whitening with a trained bias), custom layers, parameter count and layer table, saving and
  * loading, and analyses.
@@ -12,12 +13,20 @@ export {
   type BuildOptions,
   channels,
   countTrainableParams,
-  DAVIDNET_DEFAULTS,
   type LayerRow,
   layerTable,
-  type NetConfig,
   savedModelConfig,
 } from "./build.ts";
+export {
+  DAVIDNET_DEFAULTS,
+  NET_PARAMS,
+  type NetConfig,
+  type NetField,
+  type ParamSpec,
+  type ParamValue,
+  SOURCES,
+  type ValueOfSpec,
+} from "./net_config.ts";
 export { WHITEN_BIAS_LAYER, WHITEN_LAYER } from "./blocks.ts";
 export { diracKernel } from "./dirac.ts";
 export {

@@ -2,7 +2,7 @@
  * What the teaching notebooks share: the scale they run at. `ci` keeps each notebook to a few minutes on a
  * 2-core machine without a GPU (what the tests execute); `cpu` sizes each notebook for the native backend on such
  * a machine (base runs above 70% test accuracy, at most an hour per notebook); `gpu` runs the real sizes.
- * Row 8 of lib/'s layout (README, Layout): imports ablate, augment, bench, config, data, io, kernels, model, report, run, schedule, shards, train.
+ * Row 8 of lib/'s layout (README, Layout): imports ablate, augment, bench, config, data, io, model, report, run, schedule, shards, train.
  */
 
 import { machineInfo } from "../report/mod.ts";

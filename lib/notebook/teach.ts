@@ -125,4 +125,3 @@ export {
   spreadSeries,
   throughputByBatch,
 } from "../bench/mod.ts";
-export { runWithKernels } from "../kernels/mod.ts";

@@ -1,6 +1,6 @@
 /**
  * Reporting: per-epoch tables (arquero), plotly figures, self-contained HTML pages, the machine measured on.
- * Row 5 of lib/'s layout (README, Layout): imports backend, io, train.
+ * Row 5 of lib/'s layout (README, Layout): imports backend, train.
  */
 export { type MachineInfo, machineInfo, slug } from "./machine.ts";
 export {

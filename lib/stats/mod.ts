@@ -3,6 +3,6 @@
  * t-test with its p-value, interval and worded verdict, and the seeds a comparison needs (power).
  * Row 0 of lib/'s layout (README, Layout): imports no other folder of lib/.
  */
-export { type MeanStd, meanStd, median } from "./summary.ts";
+export { mean, type MeanStd, meanStd, median } from "./summary.ts";
 export { ALPHA, type WelchTest, welchTest, welchVerdict } from "./welch.ts";
 export { MAX_SEEDS, seedsToResolve } from "./power.ts";

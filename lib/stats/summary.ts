@@ -5,13 +5,19 @@ export interface MeanStd {
   n: number;
 }
 
+/** The arithmetic mean of `xs`. */
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) throw new Error("mean of no values");
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
 /** Mean and sample standard deviation of `xs` (std 0 for a single value). */
 export function meanStd(xs: readonly number[]): MeanStd {
   const n = xs.length;
   if (n === 0) throw new Error("meanStd of no values");
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const ss = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
-  return { mean, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n };
+  const m = mean(xs);
+  const ss = xs.reduce((a, x) => a + (x - m) ** 2, 0);
+  return { mean: m, std: n > 1 ? Math.sqrt(ss / (n - 1)) : 0, n };
 }
 
 /** The median of `xs`: the middle value, or the mean of the middle two for an even count. */

@@ -1,5 +1,4 @@
 import { tf } from "../backend/tf.ts";
-import { runWithKernels } from "../kernels/mod.ts";
 import { median } from "../stats/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { trainingFlops } from "./flops.ts";
@@ -25,23 +24,14 @@ export function stepsOfRun(cfg: TrainConfig): number {
 }
 
 /**
- * Times `timed` training steps of a throwaway copy of `cfg`'s net on `data` (which must hold at least one batch),
- * after one untimed step, and extrapolates to the whole run. Nothing of the run itself is touched.
+ * Times `timed` training steps of a throwaway copy of `cfg`'s net on `data` (which must hold at least one batch)
+ * with the config's kernels, after one untimed step, and extrapolates to the whole run. Nothing of the run itself
+ * is touched.
  */
-export function estimateTraining(
+export async function estimateTraining(
   cfg: TrainConfig,
   data: DeviceData,
   timed = 2,
-  whitening?: Float32Array,
-): Promise<TrainEstimate> {
-  return runWithKernels(cfg.kernels, () => timeSteps(cfg, data, timed, whitening));
-}
-
-/** {@link estimateTraining} with the config's kernels in force. */
-async function timeSteps(
-  cfg: TrainConfig,
-  data: DeviceData,
-  timed: number,
   whitening?: Float32Array,
 ): Promise<TrainEstimate> {
   const session = new TrainSession(cfg, data, { whitening });

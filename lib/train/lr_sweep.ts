@@ -1,5 +1,4 @@
 import { tf } from "../backend/tf.ts";
-import { runWithKernels } from "../kernels/mod.ts";
 import { meanStd } from "../stats/mod.ts";
 import { scaleKernels } from "../model/mod.ts";
 import type { DeviceData } from "./device_data.ts";
@@ -38,18 +37,13 @@ export function sweepLr(step: number, options: Pick<SweepOptions, "lrMin" | "lrM
  * Trains a fresh net (seed `cfg.seed`) for `steps` steps with the learning rate growing exponentially from `lrMin`
  * to `lrMax` ({@link sweepLr}), recording each batch's loss and training accuracy (Page's LR stress test with and
  * without batch norm, batch_norm_post.ipynb). Stops early once the loss is no longer finite. Steps the same
- * {@link TrainSession} as `train`.
+ * {@link TrainSession} as `train`, with the config's kernels.
  */
-export function lrSweep(
+export async function lrSweep(
   cfg: TrainConfig,
   data: DeviceData,
   options: SweepOptions,
 ): Promise<SweepPoint[]> {
-  return runWithKernels(cfg.kernels, () => sweep(cfg, data, options));
-}
-
-/** {@link lrSweep} with the config's kernels in force. */
-async function sweep(cfg: TrainConfig, data: DeviceData, options: SweepOptions): Promise<SweepPoint[]> {
   const session = new TrainSession(cfg, data, { whitening: await whiteningFor(cfg, data) });
   const points: SweepPoint[] = [];
   try {

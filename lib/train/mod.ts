@@ -1,5 +1,5 @@
 /**
- * Training DavidNet: data on the device, loss, SGD and Muon, the loop, evaluation with TTA, checkpoints.
+ * Training DavidNet: data on the device, loss, SGD and Muon, the loop, evaluation with TTA, checkpoints, seeds.
  * Row 4 of lib/'s layout (README, Layout): imports augment, backend, config, data, kernels, model, schedule, stats.
  */
 export * from "./types.ts";
@@ -10,6 +10,7 @@ export { type Optimizer, Optimizers } from "./optimizer.ts";
 export { denormalizeImages, type DeviceData, normalizeImages, toDevice } from "./device_data.ts";
 export { evaluate, predictLogits } from "./evaluate.ts";
 export { TARGET_ACCURACY, train, type TrainOptions, warmUp } from "./trainer.ts";
+export { type SeedDone, type SeedHooks, type SeedRun, type SeedRuns, trainSeeds } from "./seeds.ts";
 export { TrainSession, trainStep, whiteningFor, whiteningOf } from "./session.ts";
 export {
   lookahead,

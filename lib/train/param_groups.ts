@@ -1,4 +1,5 @@
 import type { tf } from "../backend/tf.ts";
+import type { KernelRuntime } from "../kernels/mod.ts";
 import { WHITEN_BIAS_LAYER } from "../model/mod.ts";
 import { MomentumSgd, type NamedParam, type ParamGroup } from "./sgd.ts";
 import { Muon } from "./muon.ts";
@@ -61,21 +62,25 @@ export function paramGroups(model: tf.LayersModel, cfg: TrainConfig): ParamGroup
   return groups.filter((g) => g.params.length > 0);
 }
 
-/** SGD over {@link paramGroups} with the config's momentum, weight decay ({@link sgdRates}) and Nesterov setting. */
-export function makeSgd(model: tf.LayersModel, cfg: TrainConfig): MomentumSgd {
+/**
+ * SGD over {@link paramGroups} with the config's momentum, weight decay ({@link sgdRates}) and Nesterov setting,
+ * its update run with `kernels` (see {@link MomentumSgd}).
+ */
+export function makeSgd(model: tf.LayersModel, cfg: TrainConfig, kernels?: KernelRuntime): MomentumSgd {
   return new MomentumSgd(paramGroups(model, cfg), {
     momentum: cfg.momentum,
     weightDecay: sgdRates(cfg).weightDecay,
     nesterov: cfg.nesterov,
-  });
+  }, kernels);
 }
 
 /**
  * The optimizer of a run: {@link makeSgd} alone, or with `--optimizer muon` Muon over the filters (its rate
- * `muonLr` on the run's schedule, its own momentum, the config's Nesterov setting) beside SGD over the rest.
+ * `muonLr` on the run's schedule, its own momentum, the config's Nesterov setting) beside SGD over the rest; the
+ * SGD update runs with `kernels`.
  */
-export function makeOptimizer(model: tf.LayersModel, cfg: TrainConfig): Optimizer {
-  const sgd = makeSgd(model, cfg);
+export function makeOptimizer(model: tf.LayersModel, cfg: TrainConfig, kernels?: KernelRuntime): Optimizer {
+  const sgd = makeSgd(model, cfg, kernels);
   if (cfg.optimizer !== "muon") return sgd;
   const lr = sgdRates(cfg).lr;
   if (!(lr > 0)) {

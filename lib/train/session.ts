@@ -1,5 +1,6 @@
 import { augmentBatch, type DeviceDraws, drawEpoch, uploadDraws } from "../augment/mod.ts";
 import { tf } from "../backend/tf.ts";
+import { KernelRuntime } from "../kernels/mod.ts";
 import { buildNet, whiteningFiltersFor } from "../model/mod.ts";
 import type { Schedule } from "../schedule/mod.ts";
 import type { DeviceData } from "./device_data.ts";
@@ -31,8 +32,9 @@ export async function whiteningOf(
 
 /**
  * One training step on batch `step` of the epoch's draws, updating every parameter but the `frozen` ones at rate
- * `lr` (a group with its own schedule reads it at `epoch`); returns (loss, correct) scalars that the caller
- * disposes.
+ * `lr` (a group with its own schedule reads it at `epoch`), with `kernels` activated first and handed to the net
+ * (default: tfjs's stock ones; the optimizer was made with the same); returns (loss, correct) scalars that the
+ * caller disposes.
  */
 export function trainStep(
   model: tf.LayersModel,
@@ -44,7 +46,9 @@ export function trainStep(
   lr: number,
   frozen: ReadonlySet<string> = new Set(),
   epoch = 0,
+  kernels: KernelRuntime = new KernelRuntime({ mode: "stock" }),
 ): [tf.Scalar, tf.Scalar] {
+  kernels.activate();
   return tf.tidy(() => {
     const start = step * cfg.batchSize;
     const x = augmentBatch(data.trainX, draws, start, cfg.batchSize, cfg.augment);
@@ -52,7 +56,7 @@ export function trainStep(
     let correct: tf.Scalar | undefined;
     const trained = optimizer.params.filter((p) => !frozen.has(p.name)).map((p) => p.variable);
     const { value, grads } = tf.variableGrads(() => {
-      const logits = model.apply(x, { training: true }) as tf.Tensor2D;
+      const logits = model.apply(x, { training: true, kernels }) as tf.Tensor2D;
       correct = tf.keep(countCorrect(logits, y));
       return smoothedCrossEntropy(logits, y, cfg.labelSmoothing);
     }, trained);
@@ -64,8 +68,10 @@ export function trainStep(
 /**
  * A net being trained: the model, its optimizer (SGD over parameter groups, or Muon and SGD), the stages its config switches on (weight
  * average, lookahead, whitening bias epochs: lib/train/stages), the LR schedule and the current epoch's random
- * draws. A step is: draws (once per epoch), augment, forward, loss, backward, SGD (minus what a stage freezes),
- * then each stage's `afterStep`. `train`, the LR sweep, the estimate and the step profiler all step it.
+ * draws, and its kernels ({@link KernelRuntime}, made from `cfg.kernels`), which it activates before each
+ * step, so that sessions with different kernels can be stepped alternately. A step is: draws (once per epoch),
+ * augment, forward, loss, backward, SGD (minus what a stage freezes), then each stage's `afterStep`. `train`, the LR
+ * sweep, the estimate and the step profiler all step it.
  */
 export class TrainSession {
   readonly model: tf.LayersModel;
@@ -75,11 +81,14 @@ export class TrainSession {
   /** Steps of the whole run: ceil(stepsPerEpoch x epochs), so a fractional last epoch is partial. */
   readonly totalSteps: number;
   readonly schedule: Schedule;
+  /** The kernels its steps run (evaluate its nets with them too). */
+  readonly kernels: KernelRuntime;
   #draws?: { epoch: number; draws: DeviceDraws };
 
   /**
    * A fresh net, or the resumed one with its optimizer and stage state; a whitening net needs its filters in
-   * `init.whitening` (also when resuming: second nets of the stages are built with them).
+   * `init.whitening` (also when resuming: second nets of the stages are built with them). Its kernels are made
+   * from `cfg.kernels` on the running backend.
    */
   constructor(
     readonly cfg: TrainConfig,
@@ -91,9 +100,10 @@ export class TrainSession {
       throw new Error(`batch size ${cfg.batchSize} exceeds the ${data.trainX.shape[0]} training images`);
     }
     this.totalSteps = Math.ceil(this.stepsPerEpoch * cfg.epochs);
+    this.kernels = new KernelRuntime(cfg.kernels);
     const build = () => buildNet(cfg.model, { seed: cfg.seed, whitening: init.whitening });
     this.model = init.resume?.model ?? build();
-    this.optimizer = makeOptimizer(this.model, cfg);
+    this.optimizer = makeOptimizer(this.model, cfg, this.kernels);
     this.stages = stagesFor({
       cfg,
       model: this.model,
@@ -139,6 +149,7 @@ export class TrainSession {
       lr,
       frozen,
       (step + 1) / this.stepsPerEpoch,
+      this.kernels,
     );
     for (const s of this.stages) s.afterStep?.(step);
     return out;

@@ -1,5 +1,5 @@
 import { tf } from "../backend/tf.ts";
-import { fusedOnWebGpu, fusedSgdUpdate } from "../kernels/mod.ts";
+import { fusedSgdUpdate, type KernelRuntime } from "../kernels/mod.ts";
 import type { Schedule } from "../schedule/mod.ts";
 import { type Optimizer, ParamBuffers } from "./optimizer.ts";
 
@@ -41,20 +41,29 @@ export interface SgdSettings {
  */
 export class MomentumSgd implements Optimizer {
   readonly #velocity: ParamBuffers;
+  readonly #fused: boolean;
   /** Every parameter, over all groups. */
   readonly params: ReadonlyArray<NamedParam>;
 
-  /** Momentum buffers start at zero, one per parameter. */
-  constructor(readonly groups: ReadonlyArray<ParamGroup>, readonly settings: SgdSettings) {
+  /**
+   * Momentum buffers start at zero, one per parameter. With `kernels` of a session whose fused WebGPU kernels run
+   * ({@link KernelRuntime.fusedWebGpu}) each parameter's update is one fused in-place dispatch; otherwise (and
+   * without `kernels`) tfjs's elementwise ops.
+   */
+  constructor(
+    readonly groups: ReadonlyArray<ParamGroup>,
+    readonly settings: SgdSettings,
+    kernels?: KernelRuntime,
+  ) {
     this.params = groups.flatMap((g) => g.params);
     this.#velocity = new ParamBuffers(this.params, "momentum");
+    this.#fused = kernels?.fusedWebGpu ?? false;
   }
 
   /**
    * Applies one update with learning rate `lr`; `grads` maps variable names to gradients. Parameters named in
    * `frozen` are left alone (no step, no decay, no momentum), as PyTorch skips a parameter without a gradient.
-   * A group with a schedule of its own takes its rate at `epoch`. With `fast` kernels on WebGPU each parameter takes
-   * one fused in-place dispatch; otherwise tfjs's elementwise ops.
+   * A group with a schedule of its own takes its rate at `epoch`.
    */
   step(grads: tf.NamedTensorMap, lr: number, frozen: ReadonlySet<string> = new Set(), epoch = 0): void {
     const { momentum, nesterov } = this.settings;
@@ -66,7 +75,7 @@ export class MomentumSgd implements Optimizer {
         const grad = grads[w.name];
         if (!grad) throw new Error(`no gradient for ${name}`);
         const v = this.#velocity.get(name);
-        if (fusedOnWebGpu()) {
+        if (this.#fused) {
           fusedSgdUpdate(w, v, grad, { lr: glr, momentum, weightDecay: wd, nesterov });
           continue;
         }

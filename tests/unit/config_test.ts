@@ -20,6 +20,7 @@ import {
   TRICKS,
   validateConfig,
 } from "../../lib/config/mod.ts";
+import { DAVIDNET_DEFAULTS, NET_PARAMS } from "../../lib/model/mod.ts";
 import { accuracyFigure, formatSeconds } from "../../lib/report/mod.ts";
 import { summaryRows } from "../../lib/run/mod.ts";
 import type { TrainConfig } from "../../lib/train/mod.ts";
@@ -41,19 +42,51 @@ Deno.test("the schema spells every hyperparameter once: each config leaf has exa
 Deno.test("each field is written once: the baseline is the schema's defaults, and no file declares the config's fields", async () => {
   for (const p of CONFIG_SCHEMA) assert.equal(getPath(BASELINE, p.path), p.default, `--${p.flag}`);
   assert.equal(new Set(CONFIG_SCHEMA.map((p) => p.path)).size, CONFIG_SCHEMA.length, "one entry per path");
-  // TrainConfig is derived from the schema (lib/config/train_config.ts): no file under lib/ declares it by hand.
+  // TrainConfig is derived from the schema (lib/config/train_config.ts), NetConfig from NET_PARAMS
+  // (lib/model/net_config.ts): no file under lib/ declares either by hand.
   const declared: string[] = [];
   const walk = async (dir: URL) => {
     for await (const e of Deno.readDir(dir)) {
       const url = new URL(e.isDirectory ? `${e.name}/` : e.name, dir);
       if (e.isDirectory) await walk(url);
-      else if (e.name.endsWith(".ts") && /interface TrainConfig\b/.test(await Deno.readTextFile(url))) {
+      else if (
+        e.name.endsWith(".ts") && /interface (TrainConfig|NetConfig)\b/.test(await Deno.readTextFile(url))
+      ) {
         declared.push(e.name);
       }
     }
   };
   await walk(new URL("../../lib/", import.meta.url));
   assert.deepEqual(declared, []);
+});
+
+Deno.test("a net field is written once, in lib/model's NET_PARAMS: the defaults and the schema's entries come from it", () => {
+  const netEntries = CONFIG_SCHEMA.filter((p) => p.path.startsWith("model."));
+  assert.deepEqual(netEntries.map((p) => p.path.slice(6)).sort(), Object.keys(NET_PARAMS).sort());
+  for (const { flag: _, path, ...spec } of netEntries) {
+    const key = path.slice(6) as keyof typeof NET_PARAMS;
+    assert.deepEqual(spec, NET_PARAMS[key], path);
+    assert.equal(DAVIDNET_DEFAULTS[key], NET_PARAMS[key].default, path);
+  }
+  assert.deepEqual(Object.keys(DAVIDNET_DEFAULTS), Object.keys(NET_PARAMS));
+  // The flags are the fields' names in kebab case, as the command line has always spelled them.
+  assert.deepEqual(netEntries.map((p) => p.flag).sort(), [
+    "activation",
+    "arch",
+    "batch-norm",
+    "bn-eps",
+    "bn-momentum",
+    "celu-alpha",
+    "dirac-init",
+    "freeze-bn-scale",
+    "ghost-batch",
+    "head-unit-std",
+    "logit-scale",
+    "move-pool",
+    "pool",
+    "whiten",
+    "width",
+  ]);
 });
 
 Deno.test("every preset is valid; tricks is Page's final setup", () => {

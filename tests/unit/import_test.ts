@@ -1,7 +1,7 @@
 /** Importing the library changes nothing in tfjs: layers and kernels are registered by explicit calls. */
 import assert from "node:assert/strict";
 
-Deno.test("importing lib/ registers no layer class and no kernel (registerLayers and useKernels do)", async () => {
+Deno.test("importing lib/ registers no layer class and no kernel (registerLayers and KernelRuntime.activate do)", async () => {
   const script = new URL("./fixtures/import_state.ts", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script],
@@ -13,5 +13,5 @@ Deno.test("importing lib/ registers no layer class and no kernel (registerLayers
   assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
   const state = JSON.parse(text.trim().split("\n").at(-1)!);
   assert.deepEqual(state.layers, []);
-  assert.deepEqual(state.kernels, { davidnet: [], kernelMode: "stock", stockConv: "registered" });
+  assert.deepEqual(state.kernels, { davidnet: [], stockConv: "registered" });
 });

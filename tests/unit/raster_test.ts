@@ -1,12 +1,18 @@
 import assert from "node:assert/strict";
+import { encode } from "fast-png";
+import { decodePng } from "../../lib/data/mod.ts";
+import { Rng } from "../../lib/random/mod.ts";
 import {
   accuracyFigure,
   barFigure,
+  encodePng,
   figureSvg,
   JUPYTER_DISPLAY,
   lineFigure,
   rasterizeSvg,
   showFigure,
+  showImages,
+  tileImages,
 } from "../../lib/report/mod.ts";
 
 /** Dark pixels (RGB sum under 300) among RGBA `pixels`. */
@@ -26,6 +32,38 @@ Deno.test("SVG to PNG: text renders with the bundled font, at twice the size, as
   assert.equal(dark(blank.pixels), 0);
   assert.ok(dark(text.pixels) > 400, `only ${dark(text.pixels)} dark pixels: the font did not load`);
   assert.deepEqual([...text.png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+});
+
+Deno.test("PNG: an image grid round-trips to the same pixels; damaged, foreign and 16-bit files are named", () => {
+  const rng = new Rng(3);
+  const images = Array.from(
+    { length: 12 },
+    () => Uint8Array.from({ length: 32 * 32 * 3 }, () => rng.int(256)),
+  );
+  const grid = tileImages(images, 5, 32, 2);
+  assert.deepEqual([grid.width, grid.height], [5 * 66 + 2, 3 * 66 + 2]);
+  const png = encodePng(grid.pixels, grid.width, grid.height);
+  const back = decodePng(png);
+  assert.deepEqual([back.width, back.height, back.channels], [grid.width, grid.height, 3]);
+  assert.deepEqual(back.pixels, grid.pixels);
+  const shown = showImages(images, 5, 2)[JUPYTER_DISPLAY]()["image/png"] as string;
+  assert.deepEqual(decodePng(Uint8Array.from(atob(shown), (c) => c.charCodeAt(0))).pixels, grid.pixels);
+  assert.throws(
+    () => encodePng(grid.pixels, grid.width + 1, grid.height),
+    /encodePng: \d+ bytes for 333x200 RGB/,
+  );
+  const damaged = png.slice();
+  damaged[60] ^= 1; // inside the image data (signature 8 bytes, IHDR chunk 25, IDAT header 8)
+  assert.throws(
+    () => decodePng(damaged, "grid.png"),
+    /^Error: grid\.png: damaged PNG \(.+\); re-fetch the file$/,
+  );
+  const badCrc = png.slice();
+  badCrc[badCrc.length - 1] ^= 1; // the IEND chunk's CRC: the pixels are intact, only the checksum catches it
+  assert.throws(() => decodePng(badCrc, "grid.png"), /grid\.png: damaged PNG \(CRC mismatch for chunk IEND/);
+  assert.throws(() => decodePng(png.subarray(1), "grid.png"), /grid\.png: not a PNG file \(bad signature\)/);
+  const deep = encode({ width: 2, height: 1, data: new Uint16Array(6), channels: 3, depth: 16 });
+  assert.throws(() => decodePng(deep, "deep.png"), /deep\.png: unsupported PNG \(bit depth 16\); only 8-bit/);
 });
 
 Deno.test("figures: error bars, the labelled 94% line, and a PNG beside the plotly bundle", async () => {

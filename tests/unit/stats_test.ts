@@ -3,7 +3,7 @@
  * over the density, with a Lanczos gamma), not through the library the module uses.
  */
 import assert from "node:assert/strict";
-import { meanStd, seedsToResolve, welchTest, welchVerdict } from "../../lib/stats/mod.ts";
+import { mean, meanStd, median, seedsToResolve, welchTest, welchVerdict } from "../../lib/stats/mod.ts";
 import { Rng } from "../../lib/random/mod.ts";
 
 /** Lanczos' approximation of the gamma function (g = 7, 9 coefficients; relative error ~1e-15). */
@@ -42,6 +42,14 @@ Deno.test("meanStd: the sample standard deviation (n - 1)", () => {
   assert.ok(Math.abs(m.mean - 0.52) < 1e-12 && Math.abs(m.std - 0.02) < 1e-12 && m.n === 3);
   assert.equal(meanStd([7]).std, 0);
   assert.throws(() => meanStd([]), /no values/);
+});
+
+Deno.test("mean and median: the arithmetic mean; the middle value, or the mean of the middle two", () => {
+  assert.equal(mean([1, 2, 6]), 3);
+  assert.equal(median([5, 1, 3]), 3);
+  assert.equal(median([4, 1, 3, 10]), 3.5);
+  assert.throws(() => mean([]), /no values/);
+  assert.throws(() => median([]), /no values/);
 });
 
 Deno.test("Welch's test: t, Welch-Satterthwaite df, p and the 95% interval equal a direct computation", () => {
