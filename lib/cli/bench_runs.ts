@@ -4,6 +4,7 @@ import type { RecordedRuns } from "../bench/mod.ts";
 import { exists } from "../io/mod.ts";
 import { formatFlops, formatSeconds, metricsRows } from "../report/mod.ts";
 import { RUN_FILES } from "../run/mod.ts";
+import type { MeanStd } from "../stats/mod.ts";
 
 /** `dir` itself when it is a run folder, else its sub-folders that are (sorted), e.g. `seed-0`, `seed-1`. */
 export async function runFolders(dir: string): Promise<string[]> {
@@ -40,13 +41,17 @@ export function printRecordedRuns(r: RecordedRuns): void {
       }`,
     );
   }
-  const t94 = r.timeTo94 ? `${formatSeconds(r.timeTo94.mean)} ± ${formatSeconds(r.timeTo94.std)}` : "-";
+  // A sample std needs two runs: with one, the spread is left out rather than printed as 0.
+  const spread = (m: MeanStd, f: (x: number) => string) => m.n > 1 ? ` ± ${f(m.std)}` : "";
+  const t94 = r.timeTo94 ? `${formatSeconds(r.timeTo94.mean)}${spread(r.timeTo94, formatSeconds)}` : "-";
   console.log(
-    `\n${r.runs.length} run(s): test accuracy ${pct(r.accuracy.mean)} ± ${
-      (100 * r.accuracy.std).toFixed(2)
+    `\n${r.runs.length} run(s): test accuracy ${pct(r.accuracy.mean)}${
+      spread(r.accuracy, (s) => (100 * s).toFixed(2))
     } ` +
-      `(sample std); reached 94% in ${r.reached94}/${r.runs.length} (time to 94% ${t94}); training ${
+      `(${
+        r.accuracy.n > 1 ? "mean ± sample std" : "one run: no spread"
+      }); reached 94% in ${r.reached94}/${r.runs.length} (time to 94% ${t94}); training ${
         formatSeconds(r.trainSeconds.mean)
-      } ± ${formatSeconds(r.trainSeconds.std)}`,
+      }${spread(r.trainSeconds, formatSeconds)}`,
   );
 }

@@ -1,4 +1,4 @@
-import type { tf } from "../backend/mod.ts";
+import type { tf } from "../backend/tf.ts";
 import { type MeanStd, meanStd } from "../stats/mod.ts";
 import type { DeviceData } from "./device_data.ts";
 import { train, type TrainOptions } from "./trainer.ts";
