@@ -1,13 +1,14 @@
 /**
  * The airbench94 preset trained on both backends: fractional epochs, the whitening bias epochs, and a resume that
  * reproduces the uninterrupted run with the lookahead and the alternating flip (their arithmetic is tested in
- * tests/unit/airbench_math_test.ts).
+ * tests/unit/airbench_math_test.ts); the one-file recipe (lib/recipe) trains exactly what `train` trains.
  */
 import assert from "node:assert/strict";
 import { tf } from "../lib/backend/mod.ts";
 import { AIRBENCH94 } from "../lib/config/mod.ts";
 import { WHITEN_BIAS_LAYER } from "../lib/model/mod.ts";
-import { type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
+import { airbench94Recipe } from "../lib/recipe/mod.ts";
+import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
 import { assertResumeReproduces, backendTest, smallDevice } from "./helpers.ts";
 
 /** airbench94 at 1/8 width on 512 images, batch 128 (4 steps an epoch), 1.6 epochs (7 steps), lookahead every 2. */
@@ -73,4 +74,37 @@ backendTest(
       dev.dispose();
     }
   },
+);
+
+// The recipe and train() call the same pieces in the same order on whatever backend runs; the native backend
+// checks that in seconds (on lavapipe's WebGPU the two trainings would take a minute of the suite).
+backendTest(
+  "the one-file airbench94 recipe gives train()'s losses, final weights and TTA accuracy, to the last bit",
+  async () => {
+    const dev = await smallDevice(512, 100, AIRBENCH94.augment.pad);
+    const before = tf.memory().numTensors;
+    try {
+      const lines: string[] = [];
+      const recipe = await airbench94Recipe(dev, TINY_AIRBENCH, (line) => lines.push(line));
+      const lib = await train(TINY_AIRBENCH, dev);
+      try {
+        assert.equal(recipe.losses.length, 7);
+        assert.deepEqual(recipe.losses, lib.result.losses);
+        assert.equal(recipe.ttaAccuracy, lib.result.finalTestAcc);
+        assert.equal(recipe.epochAccuracy.length, 2);
+        assert.equal(lines.length, 3, lines.join("\n"));
+        const weights = (m: typeof lib.model) => Promise.all(m.getWeights().map((w) => w.data()));
+        const [ours, theirs] = [await weights(recipe.model), await weights(lib.model)];
+        assert.equal(ours.length, theirs.length);
+        ours.forEach((w, i) => assert.deepEqual(w, theirs[i], `weight ${lib.model.weights[i].name}`));
+      } finally {
+        recipe.model.dispose();
+        lib.model.dispose();
+      }
+      assert.equal(tf.memory().numTensors, before, "tensors leaked");
+    } finally {
+      dev.dispose();
+    }
+  },
+  ["tensorflow"],
 );

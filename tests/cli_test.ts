@@ -147,3 +147,27 @@ Deno.test("ablate trains the base and each flipped arm, and writes ablation.json
   assert.match(html, /<th>verdict<\/th>/);
   assert.match(html, /Plotly\.newPlot/);
 });
+
+Deno.test("bench --only compare: a bad recipe or another backend is a usage error, a Python without PyTorch names the fix", async () => {
+  const recipe = await runCli(["bench", "--only", "compare", "--recipes", "airbench94,davidnet24"]);
+  assert.equal(recipe.code, 2, recipe.stderr);
+  assert.match(recipe.stderr, /--recipes davidnet24: pick from airbench94, airbench94_muon/);
+  const backend = await runCli(["bench", "--only", "compare", "--backend", "cpu"]);
+  assert.equal(backend.code, 2, backend.stderr);
+  assert.match(backend.stderr, /times the native backend against PyTorch .*not --backend cpu/);
+  // A Python that cannot import torch: the probe fails before anything is loaded or timed.
+  await using tmp = await tempDir();
+  const fake = join(tmp.path, "python");
+  await Deno.writeTextFile(
+    fake,
+    "#!/bin/sh\necho \"ModuleNotFoundError: No module named 'torch'\" >&2\nexit 1\n",
+  );
+  await Deno.chmod(fake, 0o755);
+  const python = await runCli(["bench", "--only", "compare", "--python", fake, "--out", tmp.path]);
+  assert.equal(python.code, 1, python.stderr);
+  assert.match(
+    python.stderr,
+    /lacks what the PyTorch port needs \(ModuleNotFoundError: No module named 'torch'\): pip install torch/,
+  );
+  assert.deepEqual([...Deno.readDirSync(tmp.path)].map((e) => e.name), ["python"], "nothing written");
+});

@@ -10,7 +10,7 @@ final evaluation, as davidnet's timing rule (README, Training). The hyperparamet
 
 Usage:
   python3 airbench_pt.py --data DIR --recipe airbench94|airbench94_muon [--runs N] [--epochs E]
-                         [--channels-last 0|1] [--threads T] [--out F]
+                         [--channels-last 0|1] [--threads T] [--train-subset N] [--out F]
 --epochs E < the recipe's stops after E epochs (a timing run); the schedule stays the full recipe's.
 """
 import argparse
@@ -173,6 +173,8 @@ RECIPES = {
 
 def train(args, recipe, seed, data):
     (xtr, ytr), (xte, yte) = data
+    if args.train_subset:
+        xtr, ytr = xtr[:args.train_subset], ytr[:args.train_subset]
     r = RECIPES[recipe]
     torch.manual_seed(seed)
     fmt = torch.channels_last if args.channels_last else torch.contiguous_format
@@ -269,6 +271,7 @@ def main():
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, help="stop after this many epochs (timing); default: the whole recipe")
     p.add_argument("--channels-last", type=int, default=1)
+    p.add_argument("--train-subset", type=int, help="train on the first N images only (a check of the harness)")
     p.add_argument("--threads", type=int, default=0, help="torch.set_num_threads; 0 = PyTorch's default")
     p.add_argument("--out")
     args = p.parse_args()

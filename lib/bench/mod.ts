@@ -42,3 +42,14 @@ export {
   recordRuns,
   type SavedRuns,
 } from "./runs.ts";
+export {
+  COMPARED_RECIPES,
+  type ComparedRecipe,
+  type ComparedRun,
+  comparePlan,
+  comparisonWords,
+  type Contender,
+  type PlannedRun,
+  type RecipeComparison,
+  summarizeComparison,
+} from "./compare.ts";

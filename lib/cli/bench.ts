@@ -9,10 +9,17 @@ import { KERNEL_MODES, type KernelMode } from "../kernels/mod.ts";
 import { benchKernels } from "./bench_kernels.ts";
 import { benchStep } from "./bench_step.ts";
 import { printRecordedRuns, runFolders } from "./bench_runs.ts";
-import { latestRecordedRuns, measureCeiling, recordRuns } from "../bench/mod.ts";
+import {
+  COMPARED_RECIPES,
+  type ComparedRecipe,
+  latestRecordedRuns,
+  measureCeiling,
+  recordRuns,
+} from "../bench/mod.ts";
 import { type PresetName, PRESETS } from "../config/mod.ts";
 import { benchData } from "./bench_data.ts";
 import { benchTrain } from "./bench_train.ts";
+import { benchCompare } from "./bench_compare.ts";
 import { benchPage } from "../bench/page.ts";
 import { loadCifar10 } from "../data/mod.ts";
 import { DEFAULT_SHARD_DIR } from "../shards/mod.ts";
@@ -29,10 +36,39 @@ const SPECS: FlagSpecs = {
       "one training step of --preset at its batch, stock and fast kernels, median of --reps; runs: the " +
       "finished run folders of --from (deno task train --out, with --resume after interruptions); ceiling: the " +
       "backend's largest float32 rate here (a large matmul and 3x3 conv, median of --reps) beside the FLOP rate " +
-      "of every run recorded on this CPU",
-    choices: ["data", "train", "kernels", "page", "step", "runs", "ceiling"],
+      "of every run recorded on this CPU; compare: --recipes on the native backend against PyTorch's port " +
+      "(bench/comparators/airbench_pt.py, NCHW and channels-last), --epochs each, alternated, --reps times",
+    choices: ["data", "train", "kernels", "page", "step", "runs", "ceiling", "compare"],
   },
-  reps: { type: "int", help: "repetitions of each data measurement", default: 3, min: 1, max: 100 },
+  recipes: {
+    type: "string",
+    help: `compare: the recipes, comma-separated (${COMPARED_RECIPES.join(", ")})`,
+    default: COMPARED_RECIPES.join(","),
+  },
+  epochs: {
+    type: "int",
+    help: "compare: epochs timed per run (the recipe's schedule, stopped)",
+    default: 1,
+    min: 1,
+  },
+  python: {
+    type: "string",
+    help: "compare: the Python 3 with PyTorch, numpy and pillow",
+    default: "python3",
+  },
+  "train-subset": {
+    type: "int",
+    help: "compare: train on the first N images only (a check of the harness; the file name says so)",
+    min: 2000,
+    max: 50000,
+  },
+  reps: {
+    type: "int",
+    help: "repetitions of each data measurement (step, ceiling: median of them; compare: of each run)",
+    default: 3,
+    min: 1,
+    max: 100,
+  },
   preset: {
     type: "string",
     help: "training preset to time",
@@ -156,6 +192,34 @@ export async function benchCommand(args: string[]): Promise<void> {
       );
     }
     await save(`ceiling-${where(backend.adapter)}`, { backend, ...ceiling, recipes });
+    return;
+  }
+  if (flags.only === "compare") {
+    const recipes = (flags.recipes as string).split(",").map((r) => r.trim());
+    const unknown = recipes.filter((r) => !(COMPARED_RECIPES as readonly string[]).includes(r));
+    if (unknown.length > 0 || recipes.length === 0) {
+      throw new UsageError(`--recipes ${unknown.join(",")}: pick from ${COMPARED_RECIPES.join(", ")}`, help);
+    }
+    if (flags.backend !== "auto" && flags.backend !== "tensorflow") {
+      throw new UsageError(
+        `--only compare times the native backend against PyTorch on the same CPU, not --backend ${flags.backend}: ` +
+          "leave --backend out or pass tensorflow",
+        help,
+      );
+    }
+    const backend = await startBackend({ ...flags, backend: "tensorflow" }, help);
+    const r = await benchCompare({
+      recipes: recipes as ComparedRecipe[],
+      reps: flags.reps as number,
+      epochs: flags.epochs as number,
+      python: flags.python as string,
+      dataDir,
+      shards: flags.shards as string,
+      backend,
+      trainSubset: flags["train-subset"] as number | undefined,
+    });
+    const check = r.trainSubset === null ? "" : `-check-${r.trainSubset}-images`;
+    await save(`compare-pytorch-${where(backend.adapter)}${check}`, { backend, ...r });
     return;
   }
   if (flags.only === "runs") {

@@ -15,7 +15,7 @@ export const LEVELS: readonly (readonly string[])[] = [
   ["shards", "model"],
   ["config"],
   ["train"],
-  ["report"],
+  ["report", "recipe"],
   ["run", "ablate", "web"],
   ["bench"],
   ["notebook", "doctor"],
