@@ -3,7 +3,7 @@
  * drift of the machine's speed falls on both frameworks) and the summary of their per-epoch seconds. The PyTorch
  * side is bench/comparators/airbench_pt.py, a port of airbench's recipes written for this purpose.
  */
-import { median } from "../stats/mod.ts";
+import { compareSpreads, spread } from "./timing_story.ts";
 
 /** The recipes that both frameworks train. */
 export const COMPARED_RECIPES = ["airbench94", "airbench94_muon"] as const;
@@ -65,7 +65,7 @@ export function summarizeComparison(runs: readonly ComparedRun[]): RecipeCompari
     ])) as Record<Contender, number[]>;
     const missing = ORDER.filter((c) => epochs[c].length === 0);
     if (missing.length > 0) throw new Error(`${recipe}: no timed epoch of ${missing.join(", ")}`);
-    const medianEpochSeconds = Object.fromEntries(ORDER.map((c) => [c, median(epochs[c])])) as Record<
+    const medianEpochSeconds = Object.fromEntries(ORDER.map((c) => [c, spread(epochs[c]).median])) as Record<
       Contender,
       number
     >;
@@ -88,10 +88,9 @@ export function summarizeComparison(runs: readonly ComparedRun[]): RecipeCompari
  */
 export function comparisonWords(c: RecipeComparison): string {
   const s = (x: number) => `${x.toFixed(1)} s`;
-  const range = (xs: number[]) => [Math.min(...xs), Math.max(...xs)];
-  const [dLo, dHi] = range(c.epochs.davidnet), [pLo, pHi] = range(c.epochs[c.pytorchKept]);
-  const overlap = dLo <= pHi && pLo <= dHi;
-  const single = c.epochs.davidnet.length < 2 || c.epochs[c.pytorchKept].length < 2;
+  const ours = spread(c.epochs.davidnet), theirs = spread(c.epochs[c.pytorchKept]);
+  const { overlap } = compareSpreads(ours, theirs);
+  const single = ours.n < 2 || theirs.n < 2;
   const verdict = single
     ? `ratio ${
       c.ratio.toFixed(2)

@@ -16,6 +16,7 @@ export {
   augmentCost,
   augmentOnHost,
   type BatchThroughput,
+  compareSpreads,
   drawAndUpload,
   drawCost,
   type DrawGranularity,

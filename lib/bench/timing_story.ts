@@ -33,6 +33,11 @@ export function spread(xs: readonly number[]): Spread {
   return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs), n: xs.length };
 }
 
+/** `a` / `b` of two repeated timings by their medians, and whether their ranges [min, max] overlap. */
+export function compareSpreads(a: Spread, b: Spread): { ratio: number; overlap: boolean } {
+  return { ratio: a.median / b.median, overlap: a.min <= b.max && b.min <= a.max };
+}
+
 /** `median [min-max]` of a spread, scaled by `scale` and printed with `digits` decimals. */
 export function formatSpread(s: Spread, digits = 1, scale = 1): string {
   const f = (v: number) => (v * scale).toFixed(digits);

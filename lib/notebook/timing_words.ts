@@ -1,9 +1,6 @@
-import type { BatchThroughput, KernelGroup, Spread } from "../bench/mod.ts";
+import { type BatchThroughput, compareSpreads, type KernelGroup, type Spread } from "../bench/mod.ts";
 
-/** `a` / `b` of two repeated timings by their medians, and whether their ranges [min, max] overlap. */
-export function compareSpreads(a: Spread, b: Spread): { ratio: number; overlap: boolean } {
-  return { ratio: a.median / b.median, overlap: a.min <= b.max && b.min <= a.max };
-}
+export { compareSpreads };
 
 const x = (r: number) => `${r >= 10 ? r.toFixed(0) : r.toFixed(1)}x`;
 const pct = (r: number) => `${r >= 1 ? "+" : ""}${(100 * (r - 1)).toFixed(0)}%`;

@@ -84,6 +84,8 @@ export async function airbench94Recipe(
       // and the flips, which alternate from the second epoch on (lines 126-149).
       const draws = uploadDraws(drawEpoch(n, cfg.augment, cfg.seed, epoch), data.trainX.shape[1]);
       const frozen = whitenBias?.frozen?.(epoch) ?? new Set<string>();
+      // The losses stay on the device until the epoch ends: one read-back an epoch, not one a step.
+      const pending: tf.Scalar[] = [];
       try {
         for (let i = 0; i < stepsPerEpoch && epoch * stepsPerEpoch + i < totalSteps; i++) {
           const step = epoch * stepsPerEpoch + i, progress = (step + 1) / stepsPerEpoch;
@@ -101,11 +103,14 @@ export async function airbench94Recipe(
             kernels,
           );
           average?.afterStep?.(step);
-          losses.push((await loss.data())[0]);
-          tf.dispose([loss, correct]);
+          pending.push(loss);
+          correct.dispose();
         }
+        const stacked = tf.stack(pending);
+        losses.push(...await stacked.data());
+        stacked.dispose();
       } finally {
-        tf.dispose([draws.order, draws.boxes, draws.cut]);
+        tf.dispose([draws.order, draws.boxes, draws.cut, ...pending]);
       }
       if ((epoch + 1) * stepsPerEpoch >= totalSteps) average?.afterRun?.();
       const acc = await evaluate(model, data.testX, data.testY, { tta: "none", kernels });
