@@ -1,14 +1,14 @@
 /**
  * The airbench94 preset trained on both backends: fractional epochs, the whitening bias epochs, and a resume that
  * reproduces the uninterrupted run with the lookahead and the alternating flip (their arithmetic is tested in
- * tests/unit/airbench_math_test.ts); the one-file recipe (lib/recipe) trains exactly what `train` trains.
+ * tests/unit/airbench_math_test.ts); the one-file recipe (lib/lab/recipe) trains exactly what `train` trains.
  */
 import assert from "node:assert/strict";
-import { tf } from "../lib/backend/mod.ts";
-import { AIRBENCH94 } from "../lib/config/mod.ts";
-import { WHITEN_BIAS_LAYER } from "../lib/model/mod.ts";
-import { airbench94Recipe } from "../lib/recipe/mod.ts";
-import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
+import { tf } from "../lib/core/backend/mod.ts";
+import { AIRBENCH94 } from "../lib/core/config/mod.ts";
+import { WHITEN_BIAS_LAYER } from "../lib/core/model/mod.ts";
+import { airbench94Recipe } from "../lib/lab/recipe/mod.ts";
+import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/core/train/mod.ts";
 import { assertResumeReproduces, backendTest, smallDevice } from "./helpers.ts";
 
 /** airbench94 at 1/8 width on 512 images, batch 128 (4 steps an epoch), 1.6 epochs (7 steps), lookahead every 2. */

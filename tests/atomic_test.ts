@@ -1,10 +1,10 @@
 /** Crash safety of the folder swap: each state a kill -9 can leave on disk, made by hand, then recovered. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { exists, oldDirOf, recoverDirAtomic, replaceDirAtomic } from "../lib/io/mod.ts";
-import { loadCheckpoint, saveCheckpoint } from "../lib/run/mod.ts";
-import type { TrainState } from "../lib/train/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
+import { exists, oldDirOf, recoverDirAtomic, replaceDirAtomic } from "../lib/core/io/mod.ts";
+import { loadCheckpoint, saveCheckpoint } from "../lib/lab/run/mod.ts";
+import type { TrainState } from "../lib/core/train/mod.ts";
 import { tempDir } from "./helpers.ts";
 
 /** A folder holding one file `v` with `text`. */

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { augmentBatch, DAVIDNET_AUGMENT, drawEpoch, padReflect, uploadDraws } from "../lib/augment/mod.ts";
-import { initBackend, tf } from "../lib/backend/mod.ts";
+import {
+  augmentBatch,
+  DAVIDNET_AUGMENT,
+  drawEpoch,
+  padReflect,
+  uploadDraws,
+} from "../lib/core/augment/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
 
 await initBackend("webgpu", { log: () => {} });
 

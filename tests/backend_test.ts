@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initBackend, probeWebGpu, tf } from "../lib/backend/mod.ts";
+import { initBackend, probeWebGpu, tf } from "../lib/core/backend/mod.ts";
 
 Deno.test("WebGPU is detected, named in one line with why it runs, and flagged when it is a fallback adapter", async () => {
   const adapter = await probeWebGpu();

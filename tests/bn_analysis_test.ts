@@ -5,22 +5,20 @@
  * inits, the law-of-total-variance summary, the LR sweep's rates and its bands over seeds; tensor leaks checked.
  */
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
+import { BatchNormAct, buildNet, HE_FROM_TORCH_INIT, scaleKernels } from "../lib/core/model/mod.ts";
 import {
   averageMoments,
-  BatchNormAct,
   blockLayers,
-  buildNet,
   type ChannelMoments,
   channelMoments,
-  HE_FROM_TORCH_INIT,
-  scaleKernels,
   summarizeMoments,
-} from "../lib/model/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
-import { DAVIDNET_AUGMENT } from "../lib/augment/mod.ts";
-import { BASELINE } from "../lib/config/mod.ts";
-import { lrSweep, sweepBands, sweepLr, type SweepPoint, type TrainConfig } from "../lib/train/mod.ts";
+} from "../lib/lab/notebook/analysis.ts";
+import { Rng } from "../lib/core/random/mod.ts";
+import { DAVIDNET_AUGMENT } from "../lib/core/augment/mod.ts";
+import { BASELINE } from "../lib/core/config/mod.ts";
+import type { TrainConfig } from "../lib/core/train/mod.ts";
+import { lrSweep, sweepBands, sweepLr, type SweepPoint } from "../lib/lab/ablate/mod.ts";
 import { smallDevice } from "./helpers.ts";
 
 await initBackend("auto", { log: () => {} });

@@ -7,12 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend } from "../lib/backend/mod.ts";
-import { PRESETS } from "../lib/config/mod.ts";
-import type { TrainConfig, TrainResult } from "../lib/train/mod.ts";
-import { trainOnPageData } from "../lib/bench/page.ts";
-import { startServer } from "../lib/web/server.ts";
-import { openChromium, SCREENSHOT_DIR, SWIFTSHADER_ARGS } from "../lib/web/chromium.ts";
+import { initBackend } from "../lib/core/backend/mod.ts";
+import { PRESETS } from "../lib/core/config/mod.ts";
+import type { TrainConfig, TrainResult } from "../lib/core/train/mod.ts";
+import { trainOnPageData } from "../lib/lab/bench/page.ts";
+import { startServer } from "../lib/lab/web/server.ts";
+import { openChromium, SCREENSHOT_DIR, SWIFTSHADER_ARGS } from "../lib/lab/web/chromium.ts";
 import { cifar10, runCli, tempDir } from "./helpers.ts";
 
 const TRAIN = 256, TEST = 200;
@@ -48,9 +48,9 @@ async function localModules(roots: string[]): Promise<string[]> {
   return [...files].sort();
 }
 
-Deno.test("the core is runtime-neutral: the page bundles for the browser; no Deno. in lib/{model,augment,schedule,train} or their imports", async () => {
+Deno.test("the core is runtime-neutral: the page bundles for the browser; no Deno. in lib/core/{model,augment,schedule,train} or their imports", async () => {
   await using tmp = await tempDir();
-  const app = new URL("../lib/web/app.ts", import.meta.url).pathname;
+  const app = new URL("../lib/lab/web/app.ts", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["bundle", "--quiet", "--platform", "browser", "-o", join(tmp.path, "app.js"), app],
     stderr: "piped",
@@ -58,9 +58,11 @@ Deno.test("the core is runtime-neutral: the page bundles for the browser; no Den
   assert.ok(out.success, new TextDecoder().decode(out.stderr));
   assert.ok((await Deno.stat(join(tmp.path, "app.js"))).size > 1e6);
 
-  const roots = CORE.map((d) => new URL(`../lib/${d}/mod.ts`, import.meta.url).pathname);
+  const roots = CORE.map((d) => new URL(`../lib/core/${d}/mod.ts`, import.meta.url).pathname);
   const files = await localModules(roots);
-  for (const d of CORE) assert.ok(files.some((f) => f.includes(`/lib/${d}/`)), `the graph holds lib/${d}`);
+  for (const d of CORE) {
+    assert.ok(files.some((f) => f.includes(`/lib/core/${d}/`)), `the graph holds lib/core/${d}`);
+  }
   const offending = [];
   for (const f of files) if ((await Deno.readTextFile(f)).includes("Deno.")) offending.push(f);
   assert.deepEqual(offending, []);
@@ -212,7 +214,7 @@ Deno.test("deno task serve --port 0 prints its address and serves the page, its 
   const taken = await runCli(["serve", "--port", String(busy.addr.port)]);
   assert.equal(taken.code, 2);
   assert.match(taken.stderr, /the port is in use\. Fix: pick another, or --port 0/);
-  const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+  const main = new URL("../lib/lab/cli/main.ts", import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", main, "serve", "--port", "0"],
     stdout: "piped",

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
-import { listNotebooks, type NotebookCell } from "../lib/notebook/mod.ts";
-import { openChromium, SCREENSHOT_DIR } from "../lib/web/chromium.ts";
+import { listNotebooks, type NotebookCell } from "../lib/lab/notebook/mod.ts";
+import { openChromium, SCREENSHOT_DIR } from "../lib/lab/web/chromium.ts";
 import { tempDir } from "./helpers.ts";
 
 /** Starts the classic Notebook (Debian `jupyter-notebook`) on `dir` and returns its address once it listens. */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { COMMANDS } from "../lib/cli/commands.ts";
-import { COMMAND_SUMMARIES } from "../lib/cli/main.ts";
-import { readManifest } from "../lib/shards/mod.ts";
+import { COMMANDS } from "../lib/lab/cli/commands.ts";
+import { COMMAND_SUMMARIES } from "../lib/lab/cli/main.ts";
+import { readManifest } from "../lib/core/shards/mod.ts";
 import { cifar10, runCli, tempDir } from "./helpers.ts";
 import { writeTinyShards } from "./tiny_shards.ts";
 

@@ -10,7 +10,7 @@ import {
   loadCifar10,
   saveCache,
   SOURCES_DIR,
-} from "../lib/data/mod.ts";
+} from "../lib/core/data/mod.ts";
 import { cifar10, tempDir } from "./helpers.ts";
 
 Deno.test("CIFAR-10 is the official set: counts, per-class counts, first labels", async () => {

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { tempDir } from "./helpers.ts";
 
-const MAIN = fileURLToPath(new URL("../lib/cli/main.ts", import.meta.url));
+const MAIN = fileURLToPath(new URL("../lib/lab/cli/main.ts", import.meta.url));
 
 /** Preload scripts, each patching WebGPU before the command starts. */
 const INJECTIONS = {

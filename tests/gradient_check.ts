@@ -4,10 +4,10 @@
  * filter gradient, from the same weights and the same real CIFAR-10 batch, with label smoothing as in training.
  */
 import assert from "node:assert/strict";
-import { tf } from "../lib/backend/mod.ts";
-import type { KernelRuntime } from "../lib/kernels/mod.ts";
-import { buildNet } from "../lib/model/mod.ts";
-import { normalizeImages, smoothedCrossEntropy } from "../lib/train/mod.ts";
+import { tf } from "../lib/core/backend/mod.ts";
+import type { KernelRuntime } from "../lib/core/kernels/mod.ts";
+import { buildNet } from "../lib/core/model/mod.ts";
+import { normalizeImages, smoothedCrossEntropy } from "../lib/core/train/mod.ts";
 import { cifar10 } from "./helpers.ts";
 import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
 

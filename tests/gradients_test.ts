@@ -1,16 +1,16 @@
 /**
  * Every trainable gradient of one training step of DavidNet on WebGPU, with the fast kernels under both conv
  * strategies (tiled and direct), against the tfjs cpu backend with a float64 filter gradient, from the same weights
- * and the same batch of real CIFAR-10 images, with label smoothing as in training (lib/doctor/gradients.ts; the net
+ * and the same batch of real CIFAR-10 images, with label smoothing as in training (lib/lab/doctor/gradients.ts; the net
  * is the smooth one, CELU and average pooling, for the reason given there). `deno task test` runs this file on the
  * default Vulkan driver (lavapipe here) at width 1/16 with batch 128 and 512 and at full width with batch 8;
  * tests/swiftshader_test.ts runs it on SwiftShader with DAVIDNET_TEST_SHAPES=paths, at width 1/16 with batch 16.
  */
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { watchWebGpuDevice } from "../lib/backend/webgpu.ts";
-import { compareNetGradients, type GradientBatch } from "../lib/doctor/mod.ts";
-import { normalizeImages } from "../lib/train/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
+import { watchWebGpuDevice } from "../lib/core/backend/webgpu.ts";
+import { compareNetGradients, type GradientBatch } from "../lib/lab/doctor/mod.ts";
+import { normalizeImages } from "../lib/core/train/mod.ts";
 import { expectedAdapter, testShapes } from "./adapters.ts";
 import { cifar10 } from "./helpers.ts";
 

@@ -1,9 +1,15 @@
 /** Shared test fixtures: the real CIFAR-10 (loaded once per test file) and assertion helpers. */
 import assert from "node:assert/strict";
-import { type Cifar10, loadCifar10 } from "../lib/data/mod.ts";
-import { checkpointTo, loadCheckpoint } from "../lib/run/mod.ts";
-import { type DeviceData, toDevice, train, type TrainConfig, type TrainResult } from "../lib/train/mod.ts";
-import { type BackendChoice, type BackendInfo, initBackend, tf } from "../lib/backend/mod.ts";
+import { type Cifar10, loadCifar10 } from "../lib/core/data/mod.ts";
+import { checkpointTo, loadCheckpoint } from "../lib/lab/run/mod.ts";
+import {
+  type DeviceData,
+  toDevice,
+  train,
+  type TrainConfig,
+  type TrainResult,
+} from "../lib/core/train/mod.ts";
+import { type BackendChoice, type BackendInfo, initBackend, tf } from "../lib/core/backend/mod.ts";
 
 let cached: Promise<Cifar10> | undefined;
 
@@ -19,12 +25,12 @@ export async function tempDir(prefix = "davidnet-test-"): Promise<AsyncDisposabl
   return { path, [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }) };
 }
 
-/** Runs the CLI (`lib/cli/main.ts ARGS`) in a subprocess; returns its exit code and output. */
+/** Runs the CLI (`lib/lab/cli/main.ts ARGS`) in a subprocess; returns its exit code and output. */
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+  const main = new URL("../lib/lab/cli/main.ts", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-webgpu", main, ...args],
     env,

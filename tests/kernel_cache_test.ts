@@ -1,13 +1,13 @@
 /**
- * The kernel check that `deno task train` runs once per adapter (lib/doctor/kernel_cache.ts): the first call runs
+ * The kernel check that `deno task train` runs once per adapter (lib/lab/doctor/kernel_cache.ts): the first call runs
  * the check and keeps its verdict, the next reads it; a kept failing verdict refuses the fast kernels with the
  * failure's description; off webgpu there is nothing to check.
  */
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { watchWebGpuDevice } from "../lib/backend/webgpu.ts";
-import { checkKernelsCached, saveKernelVerdict } from "../lib/doctor/mod.ts";
-import { checkVerdict, type KernelCheckReport, resolveConvStrategy } from "../lib/kernels/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
+import { watchWebGpuDevice } from "../lib/core/backend/webgpu.ts";
+import { checkKernelsCached, saveKernelVerdict } from "../lib/lab/doctor/mod.ts";
+import { checkVerdict, type KernelCheckReport, resolveConvStrategy } from "../lib/core/kernels/mod.ts";
 import { tempDir } from "./helpers.ts";
 
 const backend = await initBackend("webgpu", { log: () => {} });

@@ -8,8 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { watchWebGpuDevice } from "../lib/backend/webgpu.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
+import { watchWebGpuDevice } from "../lib/core/backend/webgpu.ts";
 import {
   checkKernels,
   convInfo,
@@ -18,10 +18,10 @@ import {
   planConv,
   runningLimits,
   uniform,
-} from "../lib/kernels/mod.ts";
-import { compareNetGradients } from "../lib/doctor/mod.ts";
-import { buildNet, convShapes } from "../lib/model/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
+} from "../lib/core/kernels/mod.ts";
+import { compareNetGradients } from "../lib/lab/doctor/mod.ts";
+import { buildNet, convShapes } from "../lib/core/model/mod.ts";
+import { Rng } from "../lib/core/random/mod.ts";
 
 // As every command starts it (the native backend, when set up, must load before any WebGPU adapter), then the same
 // backend again on a device of our own.

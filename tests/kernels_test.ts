@@ -1,5 +1,5 @@
 /**
- * The fast WebGPU kernels against references (lib/kernels/check.ts) on the adapter this process runs on:
+ * The fast WebGPU kernels against references (lib/core/kernels/check.ts) on the adapter this process runs on:
  * convolutions under both strategies (tiled and direct) against tfjs's cpu backend (forward, input gradient) and a
  * float64 loop (filter gradient), the fused batch norm with ReLU, CELU and ghost groups, and the fused SGD step
  * against float64 loops; relative error ||a - b|| / ||b|| <= 1e-4 everywhere. `deno task test` runs this file on
@@ -8,8 +8,8 @@
  * the kernel check's shapes, which take every code path of the kernels, since SwiftShader is slower.
  */
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { watchWebGpuDevice } from "../lib/backend/webgpu.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
+import { watchWebGpuDevice } from "../lib/core/backend/webgpu.ts";
 import {
   bnLoopIterations,
   CHECK_TOLERANCE,
@@ -26,9 +26,9 @@ import {
   runningLimits,
   sgdF64,
   uniform,
-} from "../lib/kernels/mod.ts";
-import { buildNet, convShapes } from "../lib/model/mod.ts";
-import { MomentumSgd } from "../lib/train/mod.ts";
+} from "../lib/core/kernels/mod.ts";
+import { buildNet, convShapes } from "../lib/core/model/mod.ts";
+import { MomentumSgd } from "../lib/core/train/mod.ts";
 import { expectedAdapter, testShapes } from "./adapters.ts";
 
 const backend = await initBackend("webgpu", { log: () => {} });

@@ -4,11 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { exists, recoverDirAtomic } from "../lib/io/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
-import { RUN_FILES } from "../lib/run/mod.ts";
-import { loadCheckpoint } from "../lib/run/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
+import { exists, recoverDirAtomic } from "../lib/core/io/mod.ts";
+import { Rng } from "../lib/core/random/mod.ts";
+import { RUN_FILES } from "../lib/lab/run/mod.ts";
+import { loadCheckpoint } from "../lib/lab/run/mod.ts";
 import { tempDir } from "./helpers.ts";
 import { writeTinyShards } from "./tiny_shards.ts";
 
@@ -25,7 +25,7 @@ const RUN_FLAGS = [
   "--epochs",
   `${EPOCHS}`,
 ];
-const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+const MAIN = new URL("../lib/lab/cli/main.ts", import.meta.url).pathname;
 
 /**
  * Where each kill aims, in turn, with a seeded random delay: any moment of the first 4 s (startup, warm-up, the

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { tf } from "../lib/backend/mod.ts";
+import { tf } from "../lib/core/backend/mod.ts";
 import {
   AIRBENCH94_NET,
   BatchNormAct,
@@ -25,9 +25,9 @@ import {
   WHITEN_LAYER,
   whiteningFiltersFor,
   whiteningShape,
-} from "../lib/model/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
-import { readRunConfig } from "../lib/run/mod.ts";
+} from "../lib/core/model/mod.ts";
+import { Rng } from "../lib/core/random/mod.ts";
+import { readRunConfig } from "../lib/lab/run/mod.ts";
 import { backendTest, cifar10, tempDir } from "./helpers.ts";
 import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
 import {
   activationLayerName,
   buildNet,
@@ -7,7 +7,7 @@ import {
   channels,
   countTrainableParams,
   layerTable,
-} from "../lib/model/mod.ts";
+} from "../lib/core/model/mod.ts";
 
 await initBackend("webgpu", { log: () => {} });
 

@@ -4,7 +4,7 @@
  * scale, the moved max pool, and input whitening (the whitened patches' covariance).
  */
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
 import {
   BatchNormAct,
   buildNet,
@@ -14,8 +14,8 @@ import {
   registerLayers,
   WHITENING_RECIPES,
   whiteningFiltersFor,
-} from "../lib/model/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
+} from "../lib/core/model/mod.ts";
+import { Rng } from "../lib/core/random/mod.ts";
 import { modelGradients, onCpuWithReferenceFilterGrad, relativeError } from "./reference.ts";
 
 await initBackend("webgpu", { log: () => {} });

@@ -4,10 +4,10 @@
  * checkpoint). The optimizer's arithmetic is tested in tests/unit/muon_test.ts.
  */
 import assert from "node:assert/strict";
-import { tf } from "../lib/backend/mod.ts";
-import { AIRBENCH94_MUON } from "../lib/config/mod.ts";
-import { WHITEN_BIAS_LAYER } from "../lib/model/mod.ts";
-import { type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
+import { tf } from "../lib/core/backend/mod.ts";
+import { AIRBENCH94_MUON } from "../lib/core/config/mod.ts";
+import { WHITEN_BIAS_LAYER } from "../lib/core/model/mod.ts";
+import { type TrainConfig, TrainSession, whiteningFor } from "../lib/core/train/mod.ts";
 import { assertResumeReproduces, backendTest, smallDevice } from "./helpers.ts";
 
 /** airbench94_muon at 1/8 width on 512 images, batch 128 (4 steps an epoch), 2 epochs, the bias for 1. */

@@ -4,14 +4,14 @@
  * DavidNet gradient against the float64 reference with both kernel modes.
  */
 import assert from "node:assert/strict";
-import { initBackend, probeWebGpu, tf } from "../lib/backend/mod.ts";
-import { KernelRuntime } from "../lib/kernels/mod.ts";
+import { initBackend, probeWebGpu, tf } from "../lib/core/backend/mod.ts";
+import { KernelRuntime } from "../lib/core/kernels/mod.ts";
 import {
   batchNormActNative,
   ghostBatchNormActNative,
   type NativeActivation,
-} from "../lib/kernels/native/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
+} from "../lib/core/kernels/native/mod.ts";
+import { Rng } from "../lib/core/random/mod.ts";
 import { gradientErrors } from "./gradient_check.ts";
 import { relativeError } from "./reference.ts";
 

@@ -2,15 +2,14 @@ import assert from "node:assert/strict";
 import { basename } from "node:path";
 import {
   executeNotebook,
-  indexedNotebooks,
   installDenoKernel,
   joinText,
   listNotebooks,
   type NotebookCell,
   notebookOutputProblems,
-  PAGE_INDEX,
   typeCheckNotebooks,
-} from "../lib/notebook/mod.ts";
+} from "../lib/lab/notebook/mod.ts";
+import { indexedNotebooks, PAGE_INDEX } from "../lib/lab/notebook/teach.ts";
 import { cifar10, runCli, tempDir } from "./helpers.ts";
 
 const notebooks = await listNotebooks();

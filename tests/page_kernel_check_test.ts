@@ -3,8 +3,8 @@
  * check `deno task train` runs once per adapter) and shows the verdict. Headless Debian Chromium on SwiftShader.
  */
 import assert from "node:assert/strict";
-import { startServer } from "../lib/web/server.ts";
-import { openChromium, SWIFTSHADER_ARGS } from "../lib/web/chromium.ts";
+import { startServer } from "../lib/lab/web/server.ts";
+import { openChromium, SWIFTSHADER_ARGS } from "../lib/lab/web/chromium.ts";
 
 const QUERY = "preset=smoke&train=128&test=100&epochs=1&batch=128&seed=0&sync=1&autostart=1";
 

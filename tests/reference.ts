@@ -1,5 +1,5 @@
 /**
- * References for the kernel and gradient tests: lib/kernels/reference.ts (float64 loops for the filter gradient,
+ * References for the kernel and gradient tests: lib/core/kernels/reference.ts (float64 loops for the filter gradient,
  * batch norm and the SGD step, the relative error, and running a function on the cpu backend with the float64
  * filter gradient), which `deno task doctor` uses too.
  */
@@ -9,4 +9,4 @@ export {
   modelGradients,
   onCpuWithReferenceFilterGrad,
   relativeError,
-} from "../lib/kernels/reference.ts";
+} from "../lib/core/kernels/reference.ts";

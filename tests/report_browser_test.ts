@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/mod.ts";
-import { summarize, writeRunOutputs } from "../lib/run/mod.ts";
-import type { TrainConfig, TrainResult } from "../lib/mod.ts";
-import { SMOKE } from "../lib/config/mod.ts";
-import { openChromium, SCREENSHOT_DIR } from "../lib/web/chromium.ts";
+import { initBackend, tf } from "../lib/core/mod.ts";
+import { summarize, writeRunOutputs } from "../lib/lab/run/mod.ts";
+import type { TrainConfig, TrainResult } from "../lib/core/mod.ts";
+import { SMOKE } from "../lib/core/config/mod.ts";
+import { openChromium, SCREENSHOT_DIR } from "../lib/lab/web/chromium.ts";
 import { tempDir } from "./helpers.ts";
 
 const metrics = [1, 2, 3, 4].map((epoch) => ({

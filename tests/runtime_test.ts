@@ -1,21 +1,21 @@
 /**
- * The kernels are a value of each session (lib/kernels/runtime.ts), not a setting of the process: two sessions
+ * The kernels are a value of each session (lib/core/kernels/runtime.ts), not a setting of the process: two sessions
  * with different kernel modes, stepped alternately and then evaluated alternately in one process, each give
  * exactly what they give alone. `fast` must change the numbers wherever it switches something (WebGPU: davidnet's
  * convolutions, batch norm and SGD; the native backend: TensorFlow's fused batch norm), so that a session that ran
  * the other's kernels for a step would show; on tfjs's cpu backend it switches nothing.
  */
 import assert from "node:assert/strict";
-import { tf } from "../lib/backend/mod.ts";
-import { SMOKE_TRICKS } from "../lib/config/mod.ts";
-import type { KernelMode } from "../lib/kernels/mod.ts";
+import { tf } from "../lib/core/backend/mod.ts";
+import { SMOKE_TRICKS } from "../lib/core/config/mod.ts";
+import type { KernelMode } from "../lib/core/kernels/mod.ts";
 import {
   type DeviceData,
   predictLogits,
   type TrainConfig,
   TrainSession,
   whiteningFor,
-} from "../lib/train/mod.ts";
+} from "../lib/core/train/mod.ts";
 import { backendTest, smallDevice } from "./helpers.ts";
 
 /**
@@ -31,7 +31,7 @@ function tinyOn(backend: string): TrainConfig {
 
 /**
  * What a session came to: each step's loss and whose convolutions tfjs's webgpu registry held after it (davidnet's
- * carry the config they replace: lib/kernels/registry.ts), its weights after the last step and its logits of the
+ * carry the config they replace: lib/core/kernels/registry.ts), its weights after the last step and its logits of the
  * test images.
  */
 interface Trace {

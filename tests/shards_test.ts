@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
-import { IMAGE_BYTES, type Split } from "../lib/data/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
+import { IMAGE_BYTES, type Split } from "../lib/core/data/mod.ts";
+import { Rng } from "../lib/core/random/mod.ts";
 import {
   decodeExample,
   encodeExample,
@@ -14,7 +14,7 @@ import {
   scanTFRecords,
   TFRecordError,
   writeShards,
-} from "../lib/shards/mod.ts";
+} from "../lib/core/shards/mod.ts";
 import { cifar10, tempDir } from "./helpers.ts";
 
 Deno.test("tf.train.Example round trip, and byte-identical to Google protobuf for a tiny image", () => {

@@ -3,20 +3,22 @@
  * and against the built models; Page's quoted accuracies name real specs.
  */
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
 import {
   ARCH_NAMES,
   buildNet,
   countTrainableParams,
   NET_SPECS,
+  WHITEN_CHOICES,
+  whiteningPlaceholder,
+} from "../lib/core/model/mod.ts";
+import {
   PAGE_ARCH_RESULTS,
   specDepth,
   specParamCount,
   specParams,
   specRows,
-  WHITEN_CHOICES,
-  whiteningPlaceholder,
-} from "../lib/model/mod.ts";
+} from "../lib/lab/notebook/spec_table.ts";
 
 await initBackend("webgpu", { log: () => {} });
 

@@ -4,7 +4,7 @@
  * rest of the project uses.
  */
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
 import {
   ARCH_NAMES,
   type ArchName,
@@ -14,7 +14,7 @@ import {
   layerTable,
   NET_SPECS,
   netSpec,
-} from "../lib/model/mod.ts";
+} from "../lib/core/model/mod.ts";
 
 await initBackend("webgpu", { log: () => {} });
 

@@ -1,8 +1,8 @@
 /** A stage context around a small test model: the DAVIDNET24 config with `overrides`, and a given second-net builder. */
-import type { tf } from "../lib/backend/mod.ts";
-import { DAVIDNET24 } from "../lib/config/mod.ts";
-import type { StageContext } from "../lib/train/stages/mod.ts";
-import type { TrainConfig } from "../lib/train/mod.ts";
+import type { tf } from "../lib/core/backend/mod.ts";
+import { DAVIDNET24 } from "../lib/core/config/mod.ts";
+import type { StageContext } from "../lib/core/train/stages/mod.ts";
+import type { TrainConfig } from "../lib/core/train/mod.ts";
 
 /** A context for one stage under test: `totalSteps` defaults to 100 steps of 10 per epoch. */
 export function stageContext(

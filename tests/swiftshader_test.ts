@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { exists } from "../lib/io/mod.ts";
+import { exists } from "../lib/core/io/mod.ts";
 import { ADAPTER_ENV, SHAPES_ENV, SWIFTSHADER_ICD } from "./adapters.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
-import { augmentBatch, DAVIDNET_AUGMENT, drawEpoch, padReflect, uploadDraws } from "../lib/augment/mod.ts";
-import { initBackend, tf } from "../lib/backend/mod.ts";
+import {
+  augmentBatch,
+  DAVIDNET_AUGMENT,
+  drawEpoch,
+  padReflect,
+  uploadDraws,
+} from "../lib/core/augment/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
 import {
   augmentCost,
   augmentOnHost,
@@ -15,10 +21,10 @@ import {
   syntheticData,
   throughputByBatch,
   timeRepeated,
-} from "../lib/bench/mod.ts";
-import { BASELINE, TOGGLES } from "../lib/config/mod.ts";
-import { PAGE_EARLY_TIMINGS, PAGE_TRICK_TIMINGS, pageTimingRows } from "../lib/notebook/mod.ts";
-import type { TrainConfig } from "../lib/train/mod.ts";
+} from "../lib/lab/bench/mod.ts";
+import { BASELINE, TOGGLES } from "../lib/core/config/mod.ts";
+import { PAGE_EARLY_TIMINGS, PAGE_TRICK_TIMINGS, pageTimingRows } from "../lib/lab/notebook/teach.ts";
+import type { TrainConfig } from "../lib/core/train/mod.ts";
 import { cifar10 } from "./helpers.ts";
 
 await initBackend("webgpu", { log: () => {} });

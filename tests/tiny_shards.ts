@@ -1,7 +1,13 @@
 /** A tiny synthetic CIFAR-like set written as real shards, for tests that must not read all 60000 images. */
-import { channelStats, type Cifar10, IMAGE_BYTES, type SourceInfo, type Split } from "../lib/data/mod.ts";
-import { Rng } from "../lib/random/mod.ts";
-import { type Manifest, writeShards } from "../lib/shards/mod.ts";
+import {
+  channelStats,
+  type Cifar10,
+  IMAGE_BYTES,
+  type SourceInfo,
+  type Split,
+} from "../lib/core/data/mod.ts";
+import { Rng } from "../lib/core/random/mod.ts";
+import { type Manifest, writeShards } from "../lib/core/shards/mod.ts";
 
 /** `count` 32x32 RGB images, label i % 10, each a class colour plus seeded noise (so a net can learn them). */
 function tinySplit(count: number, rng: Rng): Split {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { probeWebGpu, readCpuFeatures } from "../lib/backend/mod.ts";
+import { probeWebGpu, readCpuFeatures } from "../lib/core/backend/mod.ts";
 import { cifar10, runCli, tempDir, TEST_BACKENDS } from "./helpers.ts";
 
 const TINY = [
@@ -81,7 +81,7 @@ for (const backend of TEST_BACKENDS) {
     await cifar10();
     await using tmp = await tempDir();
     const out = join(tmp.path, "run");
-    const main = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+    const main = new URL("../lib/lab/cli/main.ts", import.meta.url).pathname;
     const child = new Deno.Command(Deno.execPath(), {
       args: [
         "run",

@@ -6,9 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { tf } from "../lib/backend/mod.ts";
-import { SMOKE } from "../lib/config/mod.ts";
-import { type SeedDone, toDevice, train, type TrainConfig, trainSeeds } from "../lib/train/mod.ts";
+import { tf } from "../lib/core/backend/mod.ts";
+import { SMOKE } from "../lib/core/config/mod.ts";
+import { type SeedDone, toDevice, train, type TrainConfig, trainSeeds } from "../lib/core/train/mod.ts";
 import { backendTest, runCli, tempDir } from "./helpers.ts";
 import { tinyCifar, writeTinyShards } from "./tiny_shards.ts";
 

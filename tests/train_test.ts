@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/backend/mod.ts";
-import { checkpointTo, loadCheckpoint, loadModel, saveModel } from "../lib/run/mod.ts";
-import { SMOKE, SMOKE_TRICKS } from "../lib/config/mod.ts";
+import { initBackend, tf } from "../lib/core/backend/mod.ts";
+import { checkpointTo, loadCheckpoint, loadModel, saveModel } from "../lib/lab/run/mod.ts";
+import { SMOKE, SMOKE_TRICKS } from "../lib/core/config/mod.ts";
 import {
   evaluate,
   MomentumSgd,
@@ -9,7 +9,7 @@ import {
   smoothedCrossEntropy,
   train,
   type TrainConfig,
-} from "../lib/train/mod.ts";
+} from "../lib/core/train/mod.ts";
 import { backendTest, smallDevice, tempDir } from "./helpers.ts";
 
 await initBackend("webgpu", { log: () => {} });

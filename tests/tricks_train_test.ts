@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { tf } from "../lib/backend/mod.ts";
-import { SMOKE_TRICKS, TRICKS } from "../lib/config/mod.ts";
-import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/train/mod.ts";
+import { tf } from "../lib/core/backend/mod.ts";
+import { SMOKE_TRICKS, TRICKS } from "../lib/core/config/mod.ts";
+import { train, type TrainConfig, TrainSession, whiteningFor } from "../lib/core/train/mod.ts";
 import { backendTest, smallDevice } from "./helpers.ts";
 
 /** A few steps of a preset at 1/16 width: 256 images, batch 64 (ghost batch norm: 2 groups of 32). */

@@ -15,9 +15,9 @@ import {
   regularisationArms,
   runRecorder,
   sweepVerdict,
-} from "../../lib/ablate/mod.ts";
-import { BASELINE } from "../../lib/config/mod.ts";
-import type { TrainResult } from "../../lib/train/mod.ts";
+} from "../../lib/lab/ablate/mod.ts";
+import { BASELINE } from "../../lib/core/config/mod.ts";
+import type { TrainResult } from "../../lib/core/train/mod.ts";
 
 /** An ablation whose arms have exactly these test accuracies (one per seed). */
 function ablationOf(arms: Record<string, number[]>): Ablation {

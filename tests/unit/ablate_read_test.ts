@@ -1,14 +1,14 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ablationRows, ablationSetupRows, parseAblation, readAblation } from "../../lib/ablate/mod.ts";
-import { BENCH_RESULTS_DIR } from "../../lib/bench/mod.ts";
+import { ablationRows, ablationSetupRows, parseAblation, readAblation } from "../../lib/lab/ablate/mod.ts";
+import { BENCH_RESULTS_DIR } from "../../lib/lab/bench/mod.ts";
 
 const COMMITTED = join(
   BENCH_RESULTS_DIR,
   "2026-11-25-ablation-smoke-tricks-llvmpipe-llvm-15-0-6-256-bits.json",
 );
 
-// Independent of lib/stats: the textbook formulas written out here.
+// Independent of lib/core/stats: the textbook formulas written out here.
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sampleStd = (xs: number[]) => {
   const m = mean(xs);

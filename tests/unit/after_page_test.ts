@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { AIRBENCH94, configDifferences, TRICKS } from "../../lib/config/mod.ts";
-import { AFTER_PAGE_NOTES, afterPageNote } from "../../lib/notebook/mod.ts";
+import { AIRBENCH94, configDifferences, TRICKS } from "../../lib/core/config/mod.ts";
+import { AFTER_PAGE_NOTES, afterPageNote } from "../../lib/lab/notebook/teach.ts";
 
 Deno.test("every hyperparameter on which airbench94 differs from Page's tricks has a note, and no note is stale", () => {
   const differing = configDifferences(TRICKS, AIRBENCH94).map((d) => d.flag);

@@ -4,12 +4,12 @@
  * On tfjs's cpu backend.
  */
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../../lib/backend/mod.ts";
-import { drawEpoch } from "../../lib/augment/mod.ts";
-import { AIRBENCH94 } from "../../lib/config/mod.ts";
-import { MomentumSgd, type TrainConfig } from "../../lib/train/mod.ts";
-import { scheduleOf, sgdRates } from "../../lib/config/mod.ts";
-import { lookahead } from "../../lib/train/stages/lookahead.ts";
+import { initBackend, tf } from "../../lib/core/backend/mod.ts";
+import { drawEpoch } from "../../lib/core/augment/mod.ts";
+import { AIRBENCH94 } from "../../lib/core/config/mod.ts";
+import { MomentumSgd, type TrainConfig } from "../../lib/core/train/mod.ts";
+import { scheduleOf, sgdRates } from "../../lib/core/config/mod.ts";
+import { lookahead } from "../../lib/core/train/stages/lookahead.ts";
 import { stageContext } from "../stage_helpers.ts";
 
 await initBackend("cpu", { log: () => {} });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { type FlagSpecs, parseFlags, usage, UsageError } from "../../lib/cli/args.ts";
-import { HYPER_SPECS } from "../../lib/cli/train_flags.ts";
-import { configFrom, param, SMOKE } from "../../lib/config/mod.ts";
+import { type FlagSpecs, parseFlags, usage, UsageError } from "../../lib/lab/cli/args.ts";
+import { HYPER_SPECS } from "../../lib/lab/cli/train_flags.ts";
+import { configFrom, param, SMOKE } from "../../lib/core/config/mod.ts";
 
 Deno.test("usage: a flag's help starts in its column, or on the next line when the flag is too long to leave a gap", () => {
   const text = usage("train", "Trains.", {

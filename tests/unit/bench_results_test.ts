@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { benchResults, fullScaleEvidence } from "../../lib/bench/mod.ts";
+import { benchResults, fullScaleEvidence } from "../../lib/lab/bench/mod.ts";
 import { tempDir } from "../helpers.ts";
 
 Deno.test("the notebooks' full-scale statement names GPU results, or says that none exists", async () => {

@@ -5,7 +5,7 @@ import {
   comparisonWords,
   type Contender,
   summarizeComparison,
-} from "../../lib/bench/mod.ts";
+} from "../../lib/lab/bench/mod.ts";
 
 Deno.test("compare plan: per repetition and recipe all three contenders, the order reversed every other repetition", () => {
   const plan = comparePlan(["airbench94", "airbench94_muon"], 2);

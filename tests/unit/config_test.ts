@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ablationRows, ablationVariants, noiseVerdict } from "../../lib/ablate/mod.ts";
-import { type MeanStd, meanStd, type WelchTest, welchTest } from "../../lib/stats/mod.ts";
+import { ablationRows, ablationVariants, noiseVerdict } from "../../lib/lab/ablate/mod.ts";
+import { type MeanStd, meanStd, type WelchTest, welchTest } from "../../lib/core/stats/mod.ts";
 import {
   AIRBENCH94,
   BAG_OF_TRICKS,
@@ -19,11 +19,11 @@ import {
   trickIsOn,
   TRICKS,
   validateConfig,
-} from "../../lib/config/mod.ts";
-import { DAVIDNET_DEFAULTS, NET_PARAMS } from "../../lib/model/mod.ts";
-import { accuracyFigure, formatSeconds } from "../../lib/report/mod.ts";
-import { summaryRows } from "../../lib/run/mod.ts";
-import type { TrainConfig } from "../../lib/train/mod.ts";
+} from "../../lib/core/config/mod.ts";
+import { DAVIDNET_DEFAULTS, NET_PARAMS } from "../../lib/core/model/mod.ts";
+import { accuracyFigure, formatSeconds } from "../../lib/lab/report/mod.ts";
+import { summaryRows } from "../../lib/lab/run/mod.ts";
+import type { TrainConfig } from "../../lib/core/train/mod.ts";
 
 /** Every leaf path of a config object ("model.width", ...). */
 function leaves(o: object, prefix = ""): string[] {
@@ -42,8 +42,8 @@ Deno.test("the schema spells every hyperparameter once: each config leaf has exa
 Deno.test("each field is written once: the baseline is the schema's defaults, and no file declares the config's fields", async () => {
   for (const p of CONFIG_SCHEMA) assert.equal(getPath(BASELINE, p.path), p.default, `--${p.flag}`);
   assert.equal(new Set(CONFIG_SCHEMA.map((p) => p.path)).size, CONFIG_SCHEMA.length, "one entry per path");
-  // TrainConfig is derived from the schema (lib/config/train_config.ts), NetConfig from NET_PARAMS
-  // (lib/model/net_config.ts): no file under lib/ declares either by hand.
+  // TrainConfig is derived from the schema (lib/core/config/train_config.ts), NetConfig from NET_PARAMS
+  // (lib/core/model/net_config.ts): no file under lib/ declares either by hand.
   const declared: string[] = [];
   const walk = async (dir: URL) => {
     for await (const e of Deno.readDir(dir)) {
@@ -60,7 +60,7 @@ Deno.test("each field is written once: the baseline is the schema's defaults, an
   assert.deepEqual(declared, []);
 });
 
-Deno.test("a net field is written once, in lib/model's NET_PARAMS: the defaults and the schema's entries come from it", () => {
+Deno.test("a net field is written once, in lib/core/model's NET_PARAMS: the defaults and the schema's entries come from it", () => {
   const netEntries = CONFIG_SCHEMA.filter((p) => p.path.startsWith("model."));
   assert.deepEqual(netEntries.map((p) => p.path.slice(6)).sort(), Object.keys(NET_PARAMS).sort());
   for (const { flag: _, path, ...spec } of netEntries) {

@@ -1,7 +1,7 @@
 /** The CPU facts every bench result carries, and the native backend's oneDNN choice. */
 import assert from "node:assert/strict";
-import { bf16Problem, cpuFeatures, featureWords } from "../../lib/backend/cpu.ts";
-import { chooseOnednn } from "../../lib/backend/native.ts";
+import { bf16Problem, cpuFeatures, featureWords } from "../../lib/core/backend/cpu.ts";
+import { chooseOnednn } from "../../lib/core/backend/native.ts";
 
 const AMD = "processor\t: 0\nmodel name\t: AMD EPYC\nflags\t\t: fpu sse2 avx fma avx2 bmi2\n";
 const SAPPHIRE =

@@ -1,5 +1,5 @@
 import { strictEqual as assertEquals } from "node:assert/strict";
-import { crc32c, maskCrc, maskedCrc32c } from "../../lib/shards/mod.ts";
+import { crc32c, maskCrc, maskedCrc32c } from "../../lib/core/shards/mod.ts";
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 

@@ -1,7 +1,7 @@
-/** lib/config/hyper.ts against numbers and sums worked out here independently. */
+/** lib/lab/notebook/hyper.ts against numbers and sums worked out here independently. */
 import assert from "node:assert/strict";
+import { BASELINE } from "../../lib/core/config/mod.ts";
 import {
-  BASELINE,
   crossReplicaWeightDecay,
   decayExponent,
   effectiveLr,
@@ -14,7 +14,7 @@ import {
   simulateAngularStep,
   toSummedLoss,
   weightDecayForExponent,
-} from "../../lib/config/mod.ts";
+} from "../../lib/lab/notebook/hyper.ts";
 
 const near = (got: number, want: number, rel = 1e-12) =>
   assert.ok(Math.abs(got - want) <= rel * Math.abs(want), `${got} vs ${want}`);

@@ -4,9 +4,9 @@
  * registered rather than keeping state of its own. tests/runtime_test.ts trains with it on every backend.
  */
 import assert from "node:assert/strict";
-import { tf } from "../../lib/backend/tf.ts";
-import { KernelRuntime } from "../../lib/kernels/mod.ts";
-import { registerWebGpuKernels } from "../../lib/kernels/registry.ts";
+import { tf } from "../../lib/core/backend/tf.ts";
+import { KernelRuntime } from "../../lib/core/kernels/mod.ts";
+import { registerWebGpuKernels } from "../../lib/core/kernels/registry.ts";
 
 await tf.setBackend("cpu");
 

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import { Matrix, SingularValueDecomposition } from "ml-matrix";
-import { tf } from "../../lib/backend/mod.ts";
-import { AIRBENCH94_MUON, configFrom, PRESETS, sgdRates } from "../../lib/config/mod.ts";
-import { buildNet, whiteningPlaceholder } from "../../lib/model/mod.ts";
-import { Rng } from "../../lib/random/mod.ts";
+import { tf } from "../../lib/core/backend/mod.ts";
+import { AIRBENCH94_MUON, configFrom, PRESETS, sgdRates } from "../../lib/core/config/mod.ts";
+import { buildNet, whiteningPlaceholder } from "../../lib/core/model/mod.ts";
+import { Rng } from "../../lib/core/random/mod.ts";
 import {
   makeOptimizer,
   Muon,
@@ -15,7 +15,7 @@ import {
   newtonSchulz,
   Optimizers,
   paramGroups,
-} from "../../lib/train/mod.ts";
+} from "../../lib/core/train/mod.ts";
 
 await tf.setBackend("cpu");
 

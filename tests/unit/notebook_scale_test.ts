@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { atScale, listNotebooks, notebookScale, provenance, SCALES } from "../../lib/notebook/mod.ts";
+import { atScale, listNotebooks, notebookScale, provenance, SCALES } from "../../lib/lab/notebook/mod.ts";
 
 Deno.test("notebook scales: ci, cpu and gpu, read from DAVIDNET_SCALE; anything else names the choices", () => {
   const before = Deno.env.get("DAVIDNET_SCALE");

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { encode } from "fast-png";
-import { decodePng } from "../../lib/data/mod.ts";
-import { Rng } from "../../lib/random/mod.ts";
+import { decodePng } from "../../lib/core/data/mod.ts";
+import { Rng } from "../../lib/core/random/mod.ts";
 import {
   accuracyFigure,
   barFigure,
@@ -13,7 +13,7 @@ import {
   showFigure,
   showImages,
   tileImages,
-} from "../../lib/report/mod.ts";
+} from "../../lib/lab/report/mod.ts";
 
 /** Dark pixels (RGB sum under 300) among RGBA `pixels`. */
 const dark = (pixels: Uint8Array) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../../lib/backend/mod.ts";
-import { buildNet } from "../../lib/model/mod.ts";
-import { residualScales, rmsOfMoments } from "../../lib/notebook/residual.ts";
+import { initBackend, tf } from "../../lib/core/backend/mod.ts";
+import { buildNet } from "../../lib/core/model/mod.ts";
+import { residualScales, rmsOfMoments } from "../../lib/lab/notebook/residual.ts";
 
 await initBackend("cpu", { log: () => {} });
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { cosine, makeSchedule, oneCycle, piecewiseLinear, stepDecay } from "../../lib/schedule/mod.ts";
+import { cosine, makeSchedule, oneCycle, piecewiseLinear, stepDecay } from "../../lib/core/schedule/mod.ts";
 
 const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} != ${b}`);
 

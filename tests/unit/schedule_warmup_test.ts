@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { makeSchedule, stepDecay } from "../../lib/schedule/mod.ts";
+import { makeSchedule, stepDecay } from "../../lib/core/schedule/mod.ts";
 
 Deno.test("step decay warms up like the other schedules: linear from 0 to the peak, then steps of 10x", () => {
   const s = makeSchedule("step", { lr: 0.4, peak: 5 / 24, end: 0, endAt: 1 }, 24);

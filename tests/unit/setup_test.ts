@@ -1,9 +1,9 @@
-/** The setup's steps fail with the step, the command's last output and the fix (lib/setup), without the network. */
+/** The setup's steps fail with the step, the command's last output and the fix (lib/lab/setup), without the network. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { TENSORFLOW_WHEEL } from "../../lib/setup/mod.ts";
-import { run } from "../../lib/setup/process.ts";
-import { downloadWheel } from "../../lib/setup/wheel.ts";
+import { TENSORFLOW_WHEEL } from "../../lib/lab/setup/mod.ts";
+import { run } from "../../lib/lab/setup/process.ts";
+import { downloadWheel } from "../../lib/lab/setup/wheel.ts";
 import { tempDir } from "../helpers.ts";
 
 Deno.test("a failing setup step names the step, the exit code, the last lines of output and the fix", async () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../../lib/backend/mod.ts";
-import { MomentumSgd } from "../../lib/train/mod.ts";
-import { weightAverage } from "../../lib/train/stages/weight_average.ts";
+import { initBackend, tf } from "../../lib/core/backend/mod.ts";
+import { MomentumSgd } from "../../lib/core/train/mod.ts";
+import { weightAverage } from "../../lib/core/train/stages/weight_average.ts";
 import { stageContext } from "../stage_helpers.ts";
 
 await initBackend("cpu", { log: () => {} });

@@ -1,7 +1,7 @@
 /** The shard folder training reads: `--data` is honoured or refused, never silently replaced by old shards. */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ensureShards, loadTestData, loadTrainingData } from "../../lib/shards/mod.ts";
+import { ensureShards, loadTestData, loadTrainingData } from "../../lib/core/shards/mod.ts";
 import { tempDir } from "../helpers.ts";
 import { writeTinyShards } from "../tiny_shards.ts";
 

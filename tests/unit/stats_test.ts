@@ -1,10 +1,10 @@
 /**
- * lib/stats against independent computations: the t distribution integrated numerically here (Simpson's rule
+ * lib/core/stats against independent computations: the t distribution integrated numerically here (Simpson's rule
  * over the density, with a Lanczos gamma), not through the library the module uses.
  */
 import assert from "node:assert/strict";
-import { mean, meanStd, median, seedsToResolve, welchTest, welchVerdict } from "../../lib/stats/mod.ts";
-import { Rng } from "../../lib/random/mod.ts";
+import { mean, meanStd, median, seedsToResolve, welchTest, welchVerdict } from "../../lib/core/stats/mod.ts";
+import { Rng } from "../../lib/core/random/mod.ts";
 
 /** Lanczos' approximation of the gamma function (g = 7, 9 coefficients; relative error ~1e-15). */
 function gamma(z: number): number {

@@ -6,7 +6,7 @@ import {
   preprocessWords,
   profileWords,
   throughputWords,
-} from "../../lib/notebook/timing_words.ts";
+} from "../../lib/lab/notebook/timing_words.ts";
 
 const s = (median: number, min = median, max = median) => ({ median, min, max, n: 3 });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../../lib/backend/mod.ts";
-import { predictLogits } from "../../lib/train/mod.ts";
-import { TTA_MODES } from "../../lib/augment/mod.ts";
+import { initBackend, tf } from "../../lib/core/backend/mod.ts";
+import { predictLogits } from "../../lib/core/train/mod.ts";
+import { TTA_MODES } from "../../lib/core/augment/mod.ts";
 
 await initBackend("cpu", { log: () => {} });
 
