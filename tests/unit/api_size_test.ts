@@ -13,7 +13,9 @@ export function reexportedNames(source: string): string[] {
   const rest = code.replace(/export\s+(?:type\s+)?\{[^}]*\}\s*from\s*"[^"]+";/g, "").trim();
   if (rest !== "") throw new Error(`not only re-exports: ${rest.slice(0, 80)}`);
   return lists.flatMap((m) =>
-    m[1].split(",").map((n) => n.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop()!).filter((n) => n !== "")
+    m[1].split(",").map((n) => n.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop()!).filter((n) =>
+      n !== ""
+    )
   );
 }
 
@@ -24,16 +26,25 @@ Deno.test("a notebook author meets at most 120 names: the core's mod.ts and the 
   assert.equal(new Set(teach).size, teach.length);
   assert.ok(core.length + teach.length <= 120, `${core.length} + ${teach.length} names`);
   const readme = (await read("README.md")).replace(/\s+/g, " ");
-  assert.match(readme, new RegExp(`its whole public interface for someone training a net \\(${core.length} names`));
+  assert.match(
+    readme,
+    new RegExp(`its whole public interface for someone training a net \\(${core.length} names`),
+  );
   assert.match(readme, new RegExp(`the teaching module \`teach.ts\` \\(\`nb\`, ${teach.length} names\\)`));
 });
 
 Deno.test("the name count reads export lists, types and renames included, and refuses a module that defines", () => {
-  assert.deepEqual(reexportedNames('export { a, type B, c as d } from "./x.ts";\nexport type { E } from "./y.ts";'), [
-    "a",
-    "B",
-    "d",
-    "E",
-  ]);
-  assert.throws(() => reexportedNames('export const x = 1;\nexport { a } from "./x.ts";'), /not only re-exports/);
+  assert.deepEqual(
+    reexportedNames('export { a, type B, c as d } from "./x.ts";\nexport type { E } from "./y.ts";'),
+    [
+      "a",
+      "B",
+      "d",
+      "E",
+    ],
+  );
+  assert.throws(
+    () => reexportedNames('export const x = 1;\nexport { a } from "./x.ts";'),
+    /not only re-exports/,
+  );
 });
