@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ablationRows, ablationVariants, noiseVerdict } from "../../lib/lab/ablate/mod.ts";
+import { ablationFigure, ablationRows, ablationVariants, noiseVerdict } from "../../lib/lab/ablate/mod.ts";
 import { type MeanStd, meanStd, type WelchTest, welchTest } from "../../lib/core/stats/mod.ts";
 import {
   AIRBENCH94,
@@ -21,7 +21,7 @@ import {
   validateConfig,
 } from "../../lib/core/config/mod.ts";
 import { DAVIDNET_DEFAULTS, NET_PARAMS } from "../../lib/core/model/mod.ts";
-import { accuracyFigure, formatSeconds } from "../../lib/lab/report/mod.ts";
+import { accuracyFigure, figureSvg, formatSeconds } from "../../lib/lab/report/mod.ts";
 import { summaryRows } from "../../lib/lab/run/mod.ts";
 import type { TrainConfig } from "../../lib/core/train/mod.ts";
 
@@ -208,6 +208,31 @@ Deno.test("ablation: variants flip one trick each; rows and verdicts from Welch'
     "differs from base (Welch's test, 3 seeds each, level 0.025 for 2 comparisons): -ema (p = 0.0036); " +
       "within the noise: +cutout (p = 0.57)",
   );
+  const fig = ablationFigure(ablation);
+  const [moved, within] = fig.data as Array<
+    { name: string; x: string[]; y: number[]; error_y: { array: number[] } }
+  >;
+  assert.deepEqual([moved.name, moved.x, within.name, within.x], [
+    "differs (p < 0.025)",
+    ["-ema"],
+    "within the noise",
+    ["+cutout"],
+  ]);
+  assert.ok(Math.abs(moved.y[0] - 10) < 1e-9 && Math.abs(within.y[0] - 1) < 1e-9, "points from the base");
+  assert.ok(
+    Math.abs(moved.error_y.array[0] - 4.53) > 0.5,
+    "wider than half the 95% interval: two arms, 97.5%",
+  );
+  assert.match(
+    String((fig.layout.title as { text: string }).text),
+    /\(3 seeds, 97.5% Welch interval, Bonferroni\)/,
+  );
+  assert.deepEqual((fig.layout.xaxis as { categoryarray: string[] }).categoryarray, ["-ema", "+cutout"]);
+  assert.deepEqual((fig.layout.shapes as Array<{ y0: number }>).map((l) => l.y0), [0]);
+  const svg = figureSvg(fig);
+  assert.ok(svg.indexOf(">-ema<") < svg.indexOf(">+cutout<"), "arms in the table's order");
+  assert.match(svg, /stroke-dasharray="4 3"/);
+  assert.match(svg, />base: base</);
   ablation.arms.splice(1, 1);
   assert.match(noiseVerdict(ablation), /^every difference from base is within the noise \(Welch's test/);
 });

@@ -4,5 +4,5 @@
  * Row 0 of lib/'s layout (README, Layout): imports no other folder of lib/.
  */
 export { mean, type MeanStd, meanStd, median } from "./summary.ts";
-export { ALPHA, type WelchTest, welchTest, welchVerdict } from "./welch.ts";
+export { ALPHA, welchInterval, type WelchTest, welchTest, welchVerdict } from "./welch.ts";
 export { MAX_SEEDS, seedsToResolve } from "./power.ts";

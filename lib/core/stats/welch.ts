@@ -45,6 +45,16 @@ export function welchTest(a: readonly number[] | MeanStd, b: readonly number[] |
   return { diff, se, t, df, p, ci95: [diff - q * se, diff + q * se], n: [x.n, y.n] };
 }
 
+/**
+ * The interval of `w.diff` at confidence 1 - `level` (t quantile at Welch's df): at the verdicts' level (Bonferroni's
+ * 0.05 / comparisons) it leaves zero exactly when the verdict says "a difference".
+ */
+export function welchInterval(w: WelchTest, level: number): [number, number] {
+  if (w.se === 0) return [w.diff, w.diff];
+  const q = tQuantile(1 - level / 2, w.df);
+  return [w.diff - q * w.se, w.diff + q * w.se];
+}
+
 /** The significance level of the verdicts. */
 export const ALPHA = 0.05;
 

@@ -1,6 +1,6 @@
-import { barFigure, escapeHtml, type Figure, formatSeconds, reportHtml } from "../report/mod.ts";
+import { escapeHtml, type Figure, formatSeconds, reportHtml } from "../report/mod.ts";
 import type { Ablation } from "./run.ts";
-import { ALPHA, type MeanStd, welchVerdict } from "../../core/stats/mod.ts";
+import { ALPHA, type MeanStd, welchInterval, welchVerdict } from "../../core/stats/mod.ts";
 
 /** One printed row of an ablation: formatted mean ± std and the verdict against the base. */
 export interface AblationRow {
@@ -40,16 +40,78 @@ export function ablationRows(a: Ablation): AblationRow[] {
 }
 
 /**
- * Test accuracy per arm as bars with ± 1 sample-std error bars (the notebooks' and ablation.html's figure);
- * `xTitle` names what the arms are.
+ * Each arm's difference from the base (the first arm) in test accuracy, in points, with its Welch interval at the
+ * verdicts' level (95% for one arm; 1 - 0.05 / arms with Bonferroni's correction), over a dashed zero line that
+ * stands for the base (labelled with its name): an arm whose interval leaves the line differs beyond the noise,
+ * and is drawn in its own colour (the notebooks' and ablation.html's figure). With one seed per arm the
+ * differences of the means are drawn without intervals. `xTitle` names what the arms are.
  */
-export function ablationFigure(a: Ablation, xTitle = "arm (base, or base with one trick flipped)"): Figure {
-  return barFigure(`Test accuracy per arm (${a.runsPerArm} seeds, ± 1 std)`, "test accuracy (%)", [{
-    name: `mean of ${a.runsPerArm} seeds`,
-    x: a.arms.map((arm) => arm.name),
-    y: a.arms.map((arm) => 100 * arm.accuracy.mean),
-    error: a.arms.map((arm) => 100 * arm.accuracy.std),
-  }], xTitle);
+export function ablationFigure(a: Ablation, xTitle = "arm (the base with one trick flipped)"): Figure {
+  const [base, ...others] = a.arms;
+  const level = ALPHA / Math.max(1, others.length), tested = a.runsPerArm >= 2;
+  const points = (moved: boolean) => {
+    const arms = others.filter((arm) => (arm.vsBase !== null && arm.vsBase.p < level) === moved);
+    return {
+      type: "scatter",
+      mode: "markers",
+      name: moved
+        ? `differs (p < ${level.toPrecision(2)})`
+        : tested
+        ? "within the noise"
+        : "one seed: no test",
+      x: arms.map((arm) => arm.name),
+      y: arms.map((arm) => 100 * (arm.accuracy.mean - base.accuracy.mean)),
+      ...(tested
+        ? {
+          error_y: {
+            type: "data",
+            array: arms.map((arm) => {
+              const [lo, hi] = welchInterval(arm.vsBase!, level);
+              return 100 * (hi - lo) / 2;
+            }),
+            visible: true,
+          },
+        }
+        : {}),
+      marker: { color: moved ? "#d62728" : "#1f77b4", size: 9 },
+    };
+  };
+  const confidence = Number((100 * (1 - level)).toPrecision(3));
+  const interval = tested
+    ? `${a.runsPerArm} seeds, ${confidence}% Welch interval${others.length > 1 ? ", Bonferroni" : ""}`
+    : "one seed: no interval";
+  return {
+    data: [points(true), points(false)],
+    layout: {
+      title: { text: `Difference from the base per arm (${interval})` },
+      // The arms in the table's order, whichever trace holds them.
+      xaxis: {
+        title: { text: xTitle },
+        categoryorder: "array",
+        categoryarray: others.map((arm) => arm.name),
+      },
+      yaxis: { title: { text: "test accuracy minus the base's (points)" } },
+      shapes: [{
+        type: "line",
+        xref: "paper",
+        x0: 0,
+        x1: 1,
+        y0: 0,
+        y1: 0,
+        line: { dash: "dash", color: "gray" },
+      }],
+      annotations: [{
+        xref: "paper",
+        x: 1,
+        xanchor: "right",
+        y: 0,
+        yanchor: "top",
+        text: `base: ${base.name}`,
+        showarrow: false,
+        font: { color: "gray" },
+      }],
+    },
+  };
 }
 
 /**
@@ -73,7 +135,7 @@ export function noiseVerdict(a: Ablation): string {
   return within.length ? `${lead}; within the noise: ${within.join(", ")}` : lead;
 }
 
-/** A self-contained HTML page: what was run, the table, and test accuracy per arm with ± 1 std error bars. */
+/** A self-contained HTML page: what was run, the table, and each arm's difference from the base with its interval. */
 export function ablationHtml(a: Ablation, title: string, facts: Record<string, string>): string {
   const rows = ablationRows(a);
   const head = Object.keys(rows[0]).map((k) => `<th>${escapeHtml(k)}</th>`).join("");

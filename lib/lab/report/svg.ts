@@ -69,13 +69,27 @@ function fitTitle(label: string, centre: number, span: number, size: number): { 
   return { at: Math.min(Math.max(centre, half + 4), span - half - 4), size: Number(fit.toFixed(1)) };
 }
 
-/** The category labels of a figure, in order of first appearance over all traces (plotly's category order). */
-function categoriesOf(data: Record<string, unknown>[]): string[] {
-  const seen: string[] = [];
+/**
+ * The category labels of a figure: the x-axis's `categoryarray` when it sets `categoryorder: "array"`, else in
+ * order of first appearance over all traces (plotly's category order).
+ */
+function categoriesOf(
+  data: Record<string, unknown>[],
+  xaxis?: { categoryorder?: string; categoryarray?: unknown },
+): string[] {
+  const seen: string[] = xaxis?.categoryorder === "array" && Array.isArray(xaxis.categoryarray)
+    ? xaxis.categoryarray.map(String)
+    : [];
   for (const t of data) {
     for (const v of Array.isArray(t.x) ? t.x : []) if (!seen.includes(String(v))) seen.push(String(v));
   }
   return seen;
+}
+
+/** The heights of a figure's horizontal reference lines (`layout.shapes` across the plot), which the y range holds. */
+function referenceLines(fig: Figure): number[] {
+  return ((fig.layout.shapes ?? []) as Array<{ y0?: number; y1?: number; xref?: string }>)
+    .filter((s) => s.xref === "paper" && s.y0 !== undefined && s.y0 === s.y1).map((s) => s.y0!);
 }
 
 /**
@@ -87,12 +101,14 @@ function categoriesOf(data: Record<string, unknown>[]): string[] {
  * Category labels are placed by label over all traces, and the margins grow so that rotated labels fit.
  */
 export function figureSvg(fig: Figure): string {
-  const xaxis = fig.layout.xaxis as { type?: string; tick0?: number; dtick?: number } | undefined;
+  const xaxis = fig.layout.xaxis as
+    | { type?: string; tick0?: number; dtick?: number; categoryorder?: string; categoryarray?: unknown }
+    | undefined;
   const yaxis = fig.layout.yaxis as { range?: number[] } | undefined;
   const logX = xaxis?.type === "log";
   // Category axes (string x values) place the categories at 0, 1, 2, ... by label, over all traces.
   const categorical = fig.data.some((t) => Array.isArray(t.x) && t.x.some((v) => typeof v === "string"));
-  const categories = categorical ? categoriesOf(fig.data) : [];
+  const categories = categorical ? categoriesOf(fig.data, xaxis) : [];
   const traces = fig.data.map((t, k) => {
     const line = (t.line ?? {}) as { color?: string; dash?: string };
     const marker = (t.marker ?? {}) as { color?: string };
@@ -117,9 +133,11 @@ export function figureSvg(fig: Figure): string {
     Math.max(130, 36 + 6 * Math.max(0, ...traces.map((t) => Math.min(42, t.name.length)))),
   );
   const bars = traces.some((t) => t.type === "bar");
-  const xs = bars ? [-0.5, categories.length - 0.5] : traces.flatMap((t) => t.x).filter(Number.isFinite);
+  // Bars and categorical points (no lines) sit in the middle of their category's slot, off the axes.
+  const slotted = bars || (categorical && traces.every((t) => !t.mode.includes("lines")));
+  const xs = slotted ? [-0.5, categories.length - 0.5] : traces.flatMap((t) => t.x).filter(Number.isFinite);
   const ys = traces.flatMap((t) => t.y.flatMap((y, i) => [y - (t.error[i] ?? 0), y + (t.error[i] ?? 0)]))
-    .filter(Number.isFinite).concat(bars ? [0] : []);
+    .filter(Number.isFinite).concat(bars ? [0] : [], referenceLines(fig));
   // Bar labels that would not fit side by side are rotated by 35 degrees, line categories by 30; the margins
   // below and to the left grow to hold the longest rotated label, and the x-axis title goes below them.
   const barFont = 10, lineFont = 9, barMax = 28, lineMax = 24;
@@ -132,7 +150,7 @@ export function figureSvg(fig: Figure): string {
   const hasXTitle = text(fig.layout.xaxis) !== "";
   const B = rotated ? Math.min(170, Math.ceil(14 + labelW * sin + 8 + (hasXTitle ? 18 : 0))) : 44;
   // The first category sits half a slot in from the axis (bars) or on it (lines); its label must not leave the image.
-  const firstLabel = rotated ? labelW * cos + 4 : 0, slot = bars ? 1 / (2 * categories.length) : 0;
+  const firstLabel = rotated ? labelW * cos + 4 : 0, slot = slotted ? 1 / (2 * categories.length) : 0;
   const L = Math.min(220, Math.max(L0, Math.ceil((firstLabel - slot * (W - R)) / (1 - slot))));
   let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
   let [y0, y1] = yaxis?.range ?? [Math.min(...ys), Math.max(...ys)];
@@ -242,20 +260,19 @@ export function figureSvg(fig: Figure): string {
       }</text>`,
     );
   });
-  for (const shape of (fig.layout.shapes ?? []) as Array<{ y0?: number; y1?: number; xref?: string }>) {
-    if (shape.xref !== "paper" || shape.y0 === undefined || shape.y0 !== shape.y1) continue;
+  for (const y of referenceLines(fig)) {
     parts.push(
-      `<line x1="${L}" x2="${W - R}" y1="${py(shape.y0)}" y2="${
-        py(shape.y0)
-      }" stroke="gray" stroke-dasharray="4 3"/>`,
+      `<line x1="${L}" x2="${W - R}" y1="${py(y)}" y2="${py(y)}" stroke="gray" stroke-dasharray="4 3"/>`,
     );
   }
-  for (const a of (fig.layout.annotations ?? []) as Array<{ x?: number; y?: number; text?: string }>) {
+  type Annotation = { x?: number; y?: number; text?: string; xanchor?: string; yanchor?: string };
+  for (const a of (fig.layout.annotations ?? []) as Annotation[]) {
     if (a.x === undefined || a.y === undefined || !a.text) continue;
+    const right = a.xanchor === "right", below = a.yanchor === "top";
     parts.push(
-      `<text x="${L + 4 + a.x * (W - L - R)}" y="${py(a.y) - 4}" font-size="11" fill="gray">${
-        esc(a.text)
-      }</text>`,
+      `<text x="${L + a.x * (W - L - R) + (right ? -4 : 4)}" y="${py(a.y) + (below ? 13 : -4)}"${
+        right ? ` text-anchor="end"` : ""
+      } font-size="11" fill="gray">${esc(a.text)}</text>`,
     );
   }
   const [title, xLabel, yLabel] = [text(fig.layout), text(fig.layout.xaxis), text(fig.layout.yaxis)];
