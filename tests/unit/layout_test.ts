@@ -23,7 +23,7 @@ export const CORE_LEVELS: readonly (readonly string[])[] = [
 export const LAB_LEVELS: readonly (readonly string[])[] = [
   ["setup", "report", "recipe"],
   ["run", "ablate", "web"],
-  ["bench"],
+  ["bench", "slurm"],
   ["notebook", "doctor"],
   ["cli"],
 ];

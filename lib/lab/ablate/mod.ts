@@ -19,6 +19,7 @@ export {
   type ArmResult,
   armResult,
   type ArmRun,
+  armsAgainstFirst,
   joinAblations,
   runAblation,
 } from "./run.ts";

@@ -1,60 +1,50 @@
 import { join } from "node:path";
 import * as aq from "arquero";
-import { type Ablation, ablationHtml, ablationRows, ablationVariants, runAblation } from "../ablate/mod.ts";
-import { type PresetName, PRESETS, TOGGLES } from "../../core/config/mod.ts";
-import { writeFileAtomic, writeJsonAtomic } from "../../core/io/mod.ts";
-import { epochLine, machineInfo } from "../report/mod.ts";
+import { ablationRows, runAblation } from "../ablate/mod.ts";
+import type { PresetName } from "../../core/config/mod.ts";
+import { epochLine } from "../report/mod.ts";
 import { loadTrainingData } from "../../core/shards/mod.ts";
 import { toDevice } from "../../core/train/mod.ts";
-import { type FlagSpecs, parseFlags, usage, UsageError } from "./args.ts";
+import { parseFlags, UsageError } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
-import { configFromFlags, HYPER_SPECS, SOURCE_SPECS, startBackend } from "./train_flags.ts";
-
-const SPECS: FlagSpecs = {
-  base: { type: "string", help: "preset to ablate", choices: Object.keys(PRESETS), default: "smoke-tricks" },
-  toggle: { type: "string", help: `tricks to flip, comma-separated [all: ${TOGGLES.join(",")}]` },
-  runs: { type: "int", help: "seeds per arm", default: 3, min: 1 },
-  "test-subset": {
-    type: "int",
-    help: "evaluate on the first N test images (quicker, noisier)",
-    default: 10000,
-    min: 1,
-    max: 10000,
-  },
-  ...HYPER_SPECS,
-  ...SOURCE_SPECS,
-  out: { type: "string", help: "output folder [runs/ablation-<timestamp>]" },
-};
+import { startBackend } from "./train_flags.ts";
+import {
+  ABLATE_HELP,
+  ablationArms,
+  type AblationRecord,
+  SLURM_SPECS,
+  SPECS,
+  writeAblation,
+} from "./ablate_flags.ts";
+import { joinCommand, resubmitSweep, runTask, submitSweep } from "./ablate_slurm.ts";
 
 /**
  * `deno task ablate --base PRESET --toggle a,b --runs N [hyperparameter flags]`: trains the base and the base with
  * each trick flipped, N seeds each; prints mean ± sample std accuracy, each arm's difference from the base with its
  * 95% interval and Welch's p (Bonferroni level for the arms compared), time and time to 94%; writes ablation.json
- * (after every arm, `complete: false` until the last) and ablation.html.
+ * (after every arm, `complete: false` until the last) and ablation.html. With `--slurm` the arms x seeds go to
+ * SLURM as a job array instead (see ./ablate_slurm.ts); `--join DIR`, `--resume DIR --slurm` and `--slurm-task N`
+ * are that path's.
  */
-export async function ablateCommand(args: string[]): Promise<void> {
-  const help = usage(
-    "ablate",
-    "Trains a preset and the preset with each trick flipped, N seeds each.",
-    SPECS,
-  );
-  const flags = parseFlags(args, SPECS, help);
-  await checkDataFlag(flags.data as string | undefined, help);
-  const base = configFromFlags({ ...flags, preset: flags.base }, help);
-  const toggles = flags.toggle === undefined
-    ? TOGGLES
-    : (flags.toggle as string).split(",").map((t) => t.trim());
-  const unknown = toggles.filter((t) => !TOGGLES.includes(t));
-  if (unknown.length) {
-    throw new UsageError(
-      `--toggle ${unknown.join(",")}: no such trick; toggles: ${TOGGLES.join(", ")}`,
-      help,
-    );
+export async function ablateCommand(args: string[]): Promise<number> {
+  const flags = parseFlags(args, SPECS, ABLATE_HELP);
+  if (flags.join !== undefined) return await joinCommand(flags.join as string);
+  if (flags["slurm-task"] !== undefined) {
+    return await runTask(flags.out as string, flags["slurm-task"] as number);
   }
-  const variants = ablationVariants(base, toggles);
+  const given = Object.keys(SLURM_SPECS).filter((f) =>
+    f !== "slurm" && args.some((a) => a.startsWith(`--${f}`))
+  );
+  if (!flags.slurm && given.length) {
+    throw new UsageError(`--${given[0]} is for a SLURM sweep: add --slurm`, ABLATE_HELP);
+  }
+  if (flags.resume !== undefined) return await resubmitSweep(flags.resume as string, flags);
+  await checkDataFlag(flags.data as string | undefined, ABLATE_HELP);
+  const { base, toggles, variants } = ablationArms(flags, ABLATE_HELP);
   const out = (flags.out as string | undefined) ??
     join("runs", `ablation-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-  const backend = await startBackend(flags, help);
+  if (flags.slurm) return await submitSweep(args, flags, { base, toggles, variants }, out);
+  const backend = await startBackend(flags, ABLATE_HELP);
   const data = await loadTrainingData(
     flags.shards as string,
     flags.data as string | undefined,
@@ -63,25 +53,16 @@ export async function ablateCommand(args: string[]): Promise<void> {
   const device = toDevice(data, base.trainSubset, base.augment.pad, flags["test-subset"] as number);
   const runs = flags.runs as number;
   console.log(`ablating ${flags.base}: ${variants.map((v) => v.name).join(", ")}; ${runs} seeds each`);
-  const facts = {
-    base: flags.base as PresetName,
-    command: `deno task ablate ${args.join(" ")}`,
-    adapter: backend.adapter,
-    "test images": String(flags["test-subset"]),
-    date: new Date().toISOString().slice(0, 10),
-  };
-  const machine = await machineInfo();
-  // Written after every arm (complete: false until the last), so that a long ablation cut short keeps its arms.
-  const save = async (a: Ablation, complete: boolean) => {
-    await writeJsonAtomic(join(out, "ablation.json"), {
-      ...facts,
-      machine,
-      baseConfig: base,
-      toggles,
-      complete,
-      ...a,
-    });
-    await writeFileAtomic(join(out, "ablation.html"), ablationHtml(a, `Ablation of ${flags.base}`, facts));
+  const record: AblationRecord = {
+    facts: {
+      base: flags.base as PresetName,
+      command: `deno task ablate ${args.join(" ")}`,
+      adapter: backend.adapter,
+      "test images": String(flags["test-subset"]),
+      date: new Date().toISOString().slice(0, 10),
+    },
+    baseConfig: base,
+    toggles,
   };
   try {
     const ablation = await runAblation(variants, device, {
@@ -94,12 +75,14 @@ export async function ablateCommand(args: string[]): Promise<void> {
             r.trainSeconds.toFixed(1)
           } s`,
         ),
-      onArm: (soFar) => save(soFar, false),
+      // Written after every arm (complete: false until the last), so that a long ablation cut short keeps its arms.
+      onArm: (soFar) => writeAblation(out, soFar, record, false),
     });
     console.log(aq.from(ablationRows(ablation)).toMarkdown());
-    await save(ablation, true);
+    await writeAblation(out, ablation, record, true);
     console.log(`wrote ${join(out, "ablation.json")} and ablation.html`);
   } finally {
     device.dispose();
   }
+  return 0;
 }

@@ -40,7 +40,11 @@ export const EXIT_TERMINATED = 143;
  * send SIGTERM, then SIGKILL after a grace period) loses at most that step; a second signal exits at once.
  * `exitCode` is the shell's 128 + the signal's number.
  */
-function interruptFlag(): { requested: () => boolean; exitCode: () => number; [Symbol.dispose]: () => void } {
+export function interruptFlag(): {
+  requested: () => boolean;
+  exitCode: () => number;
+  [Symbol.dispose]: () => void;
+} {
   let signal: "SIGINT" | "SIGTERM" | undefined;
   const code = () => (signal === "SIGTERM" ? EXIT_TERMINATED : EXIT_INTERRUPTED);
   const listeners = (["SIGINT", "SIGTERM"] as const).map((name) => {
@@ -63,7 +67,8 @@ function interruptFlag(): { requested: () => boolean; exitCode: () => number; [S
   };
 }
 
-interface RunContext {
+/** How seeds are trained into run folders: where each goes, whether it resumes, what its config.json records. */
+export interface RunContext {
   backend: BackendInfo;
   stats: { mean: number[]; std: number[] };
   stop: () => boolean;
@@ -147,6 +152,19 @@ async function reportRun({ config: cfg, options, result, model }: SeedDone, ctx:
       result.status === "completed" ? " model/" : ""
     }`,
   );
+}
+
+/**
+ * Trains `runs` seeds of `cfg` (seed, seed + 1, ...), each in its run folder (`ctx.dirOf`): config.json,
+ * checkpoints, and at the end metrics, summary, report and model, as `deno task train` writes them; stops after a
+ * seed that does not complete (interrupted, diverged).
+ */
+export function trainInFolders(cfg: TrainConfig, device: DeviceData, runs: number, ctx: RunContext) {
+  return trainSeeds(cfg, device, runs, {
+    trainOptions: (runCfg) => seedOptions(runCfg, ctx),
+    stopAfter: (run) => run.status !== "completed",
+    onRun: (seedDone) => reportRun(seedDone, ctx),
+  });
 }
 
 /** True when training runs on a CPU: the native backend, tfjs's cpu backend or a software WebGPU adapter. */
@@ -251,11 +269,8 @@ export async function trainCommand(args: string[]): Promise<number> {
       }),
     },
   };
-  const { runs: done, accuracy, timeTo94 } = await trainSeeds(cfg, device, runs, {
-    trainOptions: (runCfg) => seedOptions(runCfg, ctx),
-    stopAfter: (run) => run.status !== "completed",
-    onRun: (seedDone) => reportRun(seedDone, ctx),
-  }).finally(() => device.dispose());
+  const { runs: done, accuracy, timeTo94 } = await trainInFolders(cfg, device, runs, ctx)
+    .finally(() => device.dispose());
   const last = done.at(-1)!;
   if (runs > 1 && done.length === runs && last.status === "completed") {
     const reached = timeTo94?.n ?? 0;
