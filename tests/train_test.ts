@@ -177,20 +177,21 @@ backendTest(
   },
 );
 
-backendTest("a narrow net overfits 256 images (> 90% train accuracy)", async () => {
-  const dev = await smallDevice(256, 10, 0);
+backendTest("a narrow net overfits 128 images (> 90% train accuracy)", async () => {
+  const dev = await smallDevice(128, 10, 0);
   try {
     // No augmentation or regularisation; a fast BN momentum so the running statistics that inference uses
-    // keep up with only 8 steps an epoch.
+    // keep up with only 4 steps an epoch (64 steps in all: lavapipe takes about 40 s, 98% here on both backends).
     const cfg: TrainConfig = {
       ...TINY,
       augment: { pad: 0, flip: false, alternateFlip: false, cutout: 0 },
       model: { ...TINY.model, bnMomentum: 0.5 },
       labelSmoothing: 0,
       weightDecay: 0,
-      epochs: 18,
+      trainSubset: 128,
+      epochs: 16,
       lr: 0.4,
-      lrPeak: 2 / 18,
+      lrPeak: 2 / 16,
       batchSize: 32,
       syncEvery: 8,
     };
