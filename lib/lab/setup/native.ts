@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { NATIVE_PACKAGE, nativeAvailable, nativePaths, PROJECT_ROOT } from "../../core/backend/native.ts";
 import { exists, replaceDirAtomic } from "../../core/io/mod.ts";
 import { buildBinding } from "./binding.ts";
@@ -21,7 +22,7 @@ async function probe(): Promise<{ tfjsNode: string; tensorflow: string }> {
   const out = await run("load the native backend", Deno.execPath(), [
     "run",
     "-A",
-    join(PROJECT_ROOT, "lib", "setup", "probe.ts"),
+    fileURLToPath(new URL("./probe.ts", import.meta.url)),
   ], { cwd: PROJECT_ROOT, fix: "rerun deno task setup; it rebuilds the addon" });
   const result = JSON.parse(out.trim().split("\n").at(-1)!);
   if (result.sum !== 200) {
