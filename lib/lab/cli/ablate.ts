@@ -32,9 +32,8 @@ export async function ablateCommand(args: string[]): Promise<number> {
   if (flags["slurm-task"] !== undefined) {
     return await runTask(flags.out as string, flags["slurm-task"] as number);
   }
-  const given = Object.keys(SLURM_SPECS).filter((f) =>
-    f !== "slurm" && args.some((a) => a.startsWith(`--${f}`))
-  );
+  // The SLURM flags have no default: any value means it was given.
+  const given = Object.keys(SLURM_SPECS).filter((f) => f !== "slurm" && flags[f] !== undefined);
   if (!flags.slurm && given.length) {
     throw new UsageError(`--${given[0]} is for a SLURM sweep: add --slurm`, ABLATE_HELP);
   }

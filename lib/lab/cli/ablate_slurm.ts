@@ -11,7 +11,7 @@ import type { TrainConfig } from "../../core/config/mod.ts";
 import { exists, writeFileAtomic, writeJsonAtomic } from "../../core/io/mod.ts";
 import { loadTrainingData } from "../../core/shards/mod.ts";
 import { toDevice } from "../../core/train/mod.ts";
-import { RUN_FILES, type RunSummary } from "../run/mod.ts";
+import { RUN_FILES } from "../run/mod.ts";
 import {
   arraySpec,
   checkCluster,
@@ -20,6 +20,7 @@ import {
   type MissingTask,
   planTasks,
   readPlan,
+  readSummary,
   sbatchOptions,
   sharedFolderProblem,
   SLURM_DIR,
@@ -42,6 +43,12 @@ const JOBS_FILE = join(SLURM_DIR, "jobs.json");
 
 interface SubmittedJobs {
   submissions: Array<{ array: string; join: string; tasks: number[]; submitted: string }>;
+}
+
+/** The jobs submitted so far for the sweep in `dir` (none before the first submission). */
+async function readJobs(dir: string): Promise<SubmittedJobs> {
+  const path = join(dir, JOBS_FILE);
+  return (await exists(path)) ? JSON.parse(await Deno.readTextFile(path)) : { submissions: [] };
 }
 
 /** The sbatch choices given on the command line. */
@@ -100,12 +107,9 @@ async function submitTasks(dir: string, plan: SweepPlan, indices: number[], o: S
   const array = await submit(taskPath, [`--array=${arraySpec(indices)}`, ...sbatchOptions(o)]);
   const joinOptions = sbatchOptions({ partition: o.partition, time: o.time, extra: o.extra });
   const joined = await submit(joinPath, [`--dependency=afterany:${array}`, ...joinOptions]);
-  const jobsPath = join(dir, JOBS_FILE);
-  const jobs: SubmittedJobs = (await exists(jobsPath))
-    ? JSON.parse(await Deno.readTextFile(jobsPath))
-    : { submissions: [] };
+  const jobs = await readJobs(dir);
   jobs.submissions.push({ array, join: joined, tasks: indices, submitted: new Date().toISOString() });
-  await writeJsonAtomic(jobsPath, jobs);
+  await writeJsonAtomic(join(dir, JOBS_FILE), jobs);
   console.log(
     `submitted job array ${array} (${indices.length} tasks: ${plan.arms.length} arms x ${plan.runs} seeds` +
       `${
@@ -144,9 +148,10 @@ export async function submitSweep(
   }
   // The shards once, here, before the tasks: they would otherwise all write them at the same time.
   await loadTrainingData(flags.shards as string, flags.data as string | undefined, (l) => console.log(l));
+  const own = taskArgs(args);
   const plan: SweepPlan = {
-    args: taskArgs(args),
-    command: `deno task ablate ${taskArgs(args).join(" ")}`,
+    args: own,
+    command: `deno task ablate ${own.join(" ")}`,
     base: flags.base as string,
     toggles: arms.toggles,
     arms: arms.variants.map((v) => ({ name: v.name, toggle: v.toggle, config: v.config })),
@@ -203,13 +208,9 @@ export async function runTask(dirArg: string | undefined, index: number): Promis
     );
   }
   const runDir = taskRunDir(dir, plan, task), cfg = { ...variant.config, seed: task.seed };
-  const summaryPath = join(runDir, RUN_FILES.summary);
-  if (await exists(summaryPath)) {
-    const s = JSON.parse(await Deno.readTextFile(summaryPath)) as RunSummary;
-    if (s.status === "completed") {
-      console.log(`task ${index} (${variant.name}, seed ${task.seed}) completed before: ${runDir}`);
-      return 0;
-    }
+  if ((await readSummary(runDir))?.status === "completed") {
+    console.log(`task ${index} (${variant.name}, seed ${task.seed}) completed before: ${runDir}`);
+    return 0;
   }
   const resume = await exists(join(runDir, RUN_FILES.config));
   console.log(`task ${index}: ${variant.name}, seed ${task.seed}${resume ? ", resumed" : ""} -> ${runDir}`);
@@ -248,10 +249,7 @@ async function lastLogLine(dir: string, index: number): Promise<string | null> {
 
 /** Why each missing task is missing: its folder's state, SLURM's (sacct, else scontrol), its log's last line. */
 async function explainMissing(dir: string, plan: SweepPlan, missing: MissingTask[]): Promise<string[]> {
-  const jobsPath = join(dir, JOBS_FILE);
-  const jobs: SubmittedJobs = (await exists(jobsPath))
-    ? JSON.parse(await Deno.readTextFile(jobsPath))
-    : { submissions: [] };
+  const jobs = await readJobs(dir);
   const slurmState = new Map<number, string>();
   for (const s of jobs.submissions) { // later submissions overwrite earlier ones
     const states = await taskStates(s.array);

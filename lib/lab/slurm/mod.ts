@@ -11,6 +11,7 @@ export {
   PLAN_FILE,
   planTasks,
   readPlan,
+  readSummary,
   type SweepPlan,
   type SweepResult,
   type SweepTask,

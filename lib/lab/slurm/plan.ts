@@ -74,6 +74,12 @@ export async function readPlan(dir: string): Promise<SweepPlan> {
   return JSON.parse(await Deno.readTextFile(path)) as SweepPlan;
 }
 
+/** A run folder's `summary.json` (written atomically when the run ends or stops), or null before that. */
+export async function readSummary(runDir: string): Promise<RunSummary | null> {
+  const path = join(runDir, RUN_FILES.summary);
+  return (await exists(path)) ? JSON.parse(await Deno.readTextFile(path)) as RunSummary : null;
+}
+
 /** A task whose run has not completed: its run folder and what that folder says. */
 export interface MissingTask extends SweepTask {
   dir: string;
@@ -100,10 +106,7 @@ export async function joinSweep(dir: string, plan: SweepPlan): Promise<SweepResu
   let adapter: string | null = null;
   for (const task of planTasks(plan)) {
     const runDir = taskRunDir(dir, plan, task);
-    const summaryPath = join(runDir, RUN_FILES.summary);
-    const summary = (await exists(summaryPath))
-      ? JSON.parse(await Deno.readTextFile(summaryPath)) as RunSummary
-      : null;
+    const summary = await readSummary(runDir);
     if (summary?.status === "completed" && summary.finalTestAcc !== null) {
       adapter ??= summary.adapter;
       runs[task.arm].push({
