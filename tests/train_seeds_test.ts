@@ -160,13 +160,14 @@ Deno.test("train --runs 2 trains seeds s and s+1 into seed-N folders and writes 
     "std",
     "timeTo94",
     "reached94",
+    "complete",
   ]);
   assert.deepEqual([runs.runs, runs.seeds, runs.accuracies], [2, [7, 8], [a, b]]);
   // Two values: the mean is their midpoint and the sample std |a - b| / sqrt(2).
   assert.ok(
     Math.abs(runs.mean - (a + b) / 2) < 1e-12 && Math.abs(runs.std - Math.abs(a - b) / Math.SQRT2) < 1e-12,
   );
-  assert.deepEqual([runs.timeTo94, runs.reached94], [[null, null], 0]);
+  assert.deepEqual([runs.timeTo94, runs.reached94, runs.complete], [[null, null], 0, true]);
   assert.match(
     res.stdout,
     new RegExp(

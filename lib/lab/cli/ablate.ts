@@ -8,15 +8,10 @@ import { toDevice } from "../../core/train/mod.ts";
 import { parseFlags, UsageError } from "./args.ts";
 import { checkDataFlag } from "./data.ts";
 import { startBackend } from "./train_flags.ts";
-import {
-  ABLATE_HELP,
-  ablationArms,
-  type AblationRecord,
-  SLURM_SPECS,
-  SPECS,
-  writeAblation,
-} from "./ablate_flags.ts";
-import { joinCommand, resubmitSweep, runTask, submitSweep } from "./ablate_slurm.ts";
+import { ABLATE_HELP, ablationArms, type AblationRecord, SPECS, writeAblation } from "./ablate_flags.ts";
+import { ABLATE_SWEEP, submitAblation } from "./ablate_slurm.ts";
+import { checkSlurmFlags } from "./slurm_flags.ts";
+import { resubmitSweep, runTask } from "./slurm_sweep.ts";
 
 /**
  * `deno task ablate --base PRESET --toggle a,b --runs N [hyperparameter flags]`: trains the base and the base with
@@ -28,21 +23,20 @@ import { joinCommand, resubmitSweep, runTask, submitSweep } from "./ablate_slurm
  */
 export async function ablateCommand(args: string[]): Promise<number> {
   const flags = parseFlags(args, SPECS, ABLATE_HELP);
-  if (flags.join !== undefined) return await joinCommand(flags.join as string);
+  if (flags.join !== undefined) return await ABLATE_SWEEP.join(flags.join as string);
   if (flags["slurm-task"] !== undefined) {
-    return await runTask(flags.out as string, flags["slurm-task"] as number);
+    return await runTask(ABLATE_SWEEP, flags.out as string, flags["slurm-task"] as number);
   }
-  // The SLURM flags have no default: any value means it was given.
-  const given = Object.keys(SLURM_SPECS).filter((f) => f !== "slurm" && flags[f] !== undefined);
-  if (!flags.slurm && given.length) {
-    throw new UsageError(`--${given[0]} is for a SLURM sweep: add --slurm`, ABLATE_HELP);
+  checkSlurmFlags(flags, ABLATE_HELP);
+  if (flags.resume !== undefined) {
+    if (!flags.slurm) throw new UsageError("--resume is for a SLURM sweep: add --slurm", ABLATE_HELP);
+    return await resubmitSweep(ABLATE_SWEEP, flags.resume as string, flags);
   }
-  if (flags.resume !== undefined) return await resubmitSweep(flags.resume as string, flags);
   await checkDataFlag(flags.data as string | undefined, ABLATE_HELP);
   const { base, toggles, variants } = ablationArms(flags, ABLATE_HELP);
   const out = (flags.out as string | undefined) ??
     join("runs", `ablation-${new Date().toISOString().replace(/[:.]/g, "-")}`);
-  if (flags.slurm) return await submitSweep(args, flags, { base, toggles, variants }, out);
+  if (flags.slurm) return await submitAblation(args, flags, { base, toggles, variants }, out);
   const backend = await startBackend(flags, ABLATE_HELP);
   const data = await loadTrainingData(
     flags.shards as string,

@@ -5,6 +5,7 @@ import { PRESETS, TOGGLES, type TrainConfig } from "../../core/config/mod.ts";
 import { writeFileAtomic, writeJsonAtomic } from "../../core/io/mod.ts";
 import { machineInfo } from "../report/mod.ts";
 import { type FlagSpecs, type FlagValues, usage, UsageError } from "./args.ts";
+import { SLURM_SPECS } from "./slurm_flags.ts";
 import { configFromFlags, HYPER_SPECS, SOURCE_SPECS } from "./train_flags.ts";
 
 /** The flags of `deno task ablate` that say what to train (a SLURM sweep's tasks read them again). */
@@ -24,37 +25,15 @@ export const ABLATE_SPECS: FlagSpecs = {
   out: { type: "string", help: "output folder [runs/ablation-<timestamp>]" },
 };
 
-/** The flags of the SLURM path: the sweep's sbatch choices, and the commands its jobs run. */
-export const SLURM_SPECS: FlagSpecs = {
-  slurm: {
-    type: "bool",
-    help:
-      "submit the arms x seeds to SLURM as a job array (one task per run) and a join job; --out must be on " +
-      "a filesystem every node mounts",
-    default: false,
-  },
-  partition: { type: "string", help: "with --slurm: the partition (sbatch --partition)" },
-  "cpus-per-task": { type: "int", min: 1, help: "with --slurm: CPUs per task (sbatch --cpus-per-task)" },
-  mem: { type: "string", help: "with --slurm: memory per task's node, e.g. 8G (sbatch --mem)" },
-  time: { type: "string", help: "with --slurm: time limit per task, e.g. 2:00:00 (sbatch --time)" },
-  gres: { type: "string", help: "with --slurm: generic resources per task, e.g. gpu:1 (sbatch --gres)" },
-  "sbatch-args": {
-    type: "string",
-    help: "with --slurm: further sbatch arguments for the array and the join, e.g. '--qos=low --account=lab'",
-  },
+/** Every flag of `deno task ablate`. */
+export const SPECS: FlagSpecs = {
+  ...ABLATE_SPECS,
+  ...SLURM_SPECS,
   resume: {
     type: "string",
     help: "with --slurm: the folder of a sweep; submits its missing runs, then joins",
   },
-  join: {
-    type: "string",
-    help: "joins the finished runs of the SLURM sweep in this folder into ablation.json and ablation.html",
-  },
-  "slurm-task": { type: "int", min: 0, help: "(the job array's) trains task N of the sweep in --out" },
 };
-
-/** Every flag of `deno task ablate`. */
-export const SPECS: FlagSpecs = { ...ABLATE_SPECS, ...SLURM_SPECS };
 
 /** The usage text of `deno task ablate`. */
 export const ABLATE_HELP = usage(

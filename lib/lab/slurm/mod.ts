@@ -1,6 +1,7 @@
 /**
- * Sweeps beyond one machine: an ablation's arms x seeds as a SLURM job array (one task per run, each a run folder
- * as `deno task train` writes it, resumable), a join job that writes the ablation a local run would, and the
+ * Sweeps beyond one machine: the seeds of `train --runs N` or an ablation's arms x seeds as a SLURM job array (one
+ * task per run, each a run folder as `deno task train` writes it, resumable), a join job that writes what a local
+ * run would (runs.json, ablation.json), and the
  * checks made before anything is submitted (the commands, the controller, the partition, a folder every node
  * sees).
  * Row 7 of lib/'s layout (README, Layout): imports ablate, io, run, train.

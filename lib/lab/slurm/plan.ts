@@ -13,6 +13,8 @@ export const PLAN_FILE = "plan.json";
  * configs with the same seeds.
  */
 export interface SweepPlan {
+  /** The command whose runs these are: `train --runs N` (one arm) or `ablate` (the base and its toggles). */
+  kind: "train" | "ablate";
   /** The command's own flags (the SLURM ones removed), which every task reads again to rebuild its data and backend. */
   args: string[];
   /** The command line, as a local run records it. */
@@ -25,8 +27,8 @@ export interface SweepPlan {
   runs: number;
   /** The first seed. */
   seed: number;
-  /** Test images each run is evaluated on. */
-  testSubset: number;
+  /** Test images each run is evaluated on (the first N; every test image when absent). */
+  testSubset?: number;
   /** When the plan was written (ISO 8601). */
   created: string;
 }
@@ -53,9 +55,13 @@ function armFolder(plan: SweepPlan, arm: number): string {
   return `${arm}-${name}`;
 }
 
-/** The run folder of a task: `<dir>/runs/<arm>/seed-<seed>`, as `deno task train --out` writes it. */
+/**
+ * The run folder of a task, as `deno task train --out` writes it: `<dir>/seed-<seed>` for `train` (the folders of
+ * a local `train --runs N`), `<dir>/runs/<arm>/seed-<seed>` for `ablate`.
+ */
 export function taskRunDir(dir: string, plan: SweepPlan, task: SweepTask): string {
-  return join(dir, "runs", armFolder(plan, task.arm), `seed-${task.seed}`);
+  const seedDir = `seed-${task.seed}`;
+  return plan.kind === "train" ? join(dir, seedDir) : join(dir, "runs", armFolder(plan, task.arm), seedDir);
 }
 
 /** Writes `plan` into `dir` (atomically). */
@@ -63,15 +69,24 @@ export async function writePlan(dir: string, plan: SweepPlan): Promise<void> {
   await writeJsonAtomic(join(dir, PLAN_FILE), plan);
 }
 
-/** Reads the plan of the sweep in `dir`; the error names the folder and what it expects. */
-export async function readPlan(dir: string): Promise<SweepPlan> {
+/**
+ * Reads the plan of the sweep in `dir`, a sweep of the command `kind`; the error names the folder and what it
+ * expects. A plan written before plans named their command is an ablation's.
+ */
+export async function readPlan(dir: string, kind: SweepPlan["kind"]): Promise<SweepPlan> {
   const path = join(dir, PLAN_FILE);
   if (!(await exists(path))) {
     throw new Error(
       `${dir} has no ${PLAN_FILE}: it is no SLURM sweep; pass the --out folder of a --slurm run`,
     );
   }
-  return JSON.parse(await Deno.readTextFile(path)) as SweepPlan;
+  const plan = { kind: "ablate", ...JSON.parse(await Deno.readTextFile(path)) } as SweepPlan;
+  if (plan.kind !== kind) {
+    throw new Error(
+      `${dir} holds a sweep of deno task ${plan.kind}, not ${kind}: use deno task ${plan.kind} with it`,
+    );
+  }
+  return plan;
 }
 
 /** A run folder's `summary.json` (written atomically when the run ends or stops), or null before that. */

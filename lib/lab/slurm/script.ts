@@ -6,16 +6,20 @@ export const shellQuote = (word: string): string => `'${word.replaceAll("'", `'\
 /** Where a sweep's job scripts and task logs live, in its folder. */
 export const SLURM_DIR = "slurm";
 
-/** What the scripts run: deno, the CLI's main.ts and the working folder that relative paths start from. */
+/**
+ * What the scripts run: deno, the CLI's main.ts, the working folder that relative paths start from, and the
+ * command whose sweep it is.
+ */
 export interface ScriptContext {
   deno: string;
   main: string;
   cwd: string;
+  command: "train" | "ablate";
 }
 
 /**
  * The job-array script of the sweep in `dir`: task `$SLURM_ARRAY_TASK_ID` trains one arm x seed of the plan
- * (`ablate --slurm-task`). It asks to be requeued when preempted (training turns SIGTERM into a checkpoint, and the
+ * (`<command> --slurm-task`). It asks to be requeued when preempted (training turns SIGTERM into a checkpoint, and the
  * requeued task resumes from it), and appends to its task's log.
  */
 export function taskScript(dir: string, name: string, ctx: ScriptContext): string {
@@ -27,13 +31,18 @@ export function taskScript(dir: string, name: string, ctx: ScriptContext): strin
     "#SBATCH --requeue",
     "#SBATCH --open-mode=append",
     "set -euo pipefail",
-    `exec ${shellQuote(ctx.deno)} run -A --unstable-webgpu ${shellQuote(ctx.main)} ablate --slurm-task ` +
+    `exec ${shellQuote(ctx.deno)} run -A --unstable-webgpu ${
+      shellQuote(ctx.main)
+    } ${ctx.command} --slurm-task ` +
     `"$SLURM_ARRAY_TASK_ID" --out ${shellQuote(dir)}`,
     "",
   ].join("\n");
 }
 
-/** The join script: after the array ends (whatever its tasks' fate), it writes the sweep's ablation.json. */
+/**
+ * The join script: after the array ends (whatever its tasks' fate), it writes the sweep's result (ablation.json,
+ * or runs.json for `train`).
+ */
 export function joinScript(dir: string, name: string, ctx: ScriptContext): string {
   return [
     "#!/usr/bin/env bash",
@@ -41,7 +50,7 @@ export function joinScript(dir: string, name: string, ctx: ScriptContext): strin
     `#SBATCH --output=${join(dir, SLURM_DIR, "join-%j.log")}`,
     `#SBATCH --chdir=${ctx.cwd}`,
     "set -euo pipefail",
-    `exec ${shellQuote(ctx.deno)} run -A --unstable-webgpu ${shellQuote(ctx.main)} ablate --join ${
+    `exec ${shellQuote(ctx.deno)} run -A --unstable-webgpu ${shellQuote(ctx.main)} ${ctx.command} --join ${
       shellQuote(dir)
     }`,
     "",
