@@ -11,6 +11,11 @@ import {
   invarianceVerdict,
   joinAblations,
   momentumArms,
+  nextRateFactor,
+  pairFigure,
+  pairRows,
+  pairVerdict,
+  type RatePlateau,
   ratePlateaus,
   regularisationArms,
   runRecorder,
@@ -100,6 +105,20 @@ Deno.test("invariance verdicts: held arms within the noise and changed arms beyo
     changed: [0.4, 0.6, 0.5],
   });
   assert.match(invarianceVerdict(flat, t), /cannot tell/);
+  // Two changed arms, one moved (as notebook 10 found): agreement in part, not "agrees with the claim".
+  const some = ablationOf({
+    ...Object.fromEntries(agree.arms.map((a) => [a.name, a.runs.map((r) => r.testAcc)])),
+    "changed too": [0.5, 0.52, 0.49],
+  });
+  const part = invarianceVerdict(some, { ...t, changed: ["changed", "changed too"] });
+  assert.match(part, /changing it: 1 of 2 differ/);
+  assert.match(
+    part,
+    /agrees with the claim only in part: .* only 1 of the 2 arms that change it moved \(changed; not changed too\)/,
+  );
+  assert.match(part, /cannot be laid on lr x wd alone/);
+  assert.doesNotMatch(part, /The measurement agrees with the claim:/);
+  assert.match(yes, /cannot be laid on lr x wd alone/);
   assert.throws(() => invarianceVerdict(agree, { ...t, held: ["nope"] }), /no arm named nope/);
 });
 
@@ -121,18 +140,35 @@ Deno.test("rate plateaus: one shared rate per example, or a best rate that falls
     batchLrVerdict(q),
     /One rate per example \(x1 of the base's\) is within the noise of the best at every batch size/,
   );
-  const falling = acc([
+  // The best rate falls with the batch, inside the grid at both: a limit per step, with every p printed.
+  const wide = batchLrArms(BASELINE, [128, 512], [1 / 16, 0.25, 1, 4]);
+  const accWide = (xs: number[][]) => ablationOf(Object.fromEntries(wide.map((a, i) => [a.name, xs[i]])));
+  const falling = accWide([
     [0.30, 0.31, 0.29],
     [0.40, 0.41, 0.39],
     [0.50, 0.51, 0.49],
     [0.40, 0.41, 0.39],
+    [0.40, 0.41, 0.39],
+    [0.50, 0.51, 0.49],
     [0.30, 0.31, 0.29],
     [0.20, 0.21, 0.19],
   ]);
-  const f = ratePlateaus(falling, arms);
-  assert.deepEqual(f.map((x) => x.best), [4, 0.25]);
-  assert.match(batchLrVerdict(f), /falls as the batch grows: what a limit per step/);
-  assert.match(batchLrVerdict(f), /best x4, the grid's highest .* true best may lie beyond it/);
+  const f = ratePlateaus(falling, wide);
+  assert.deepEqual(f.map((x) => x.best), [1, 0.25]);
+  const fv = batchLrVerdict(f);
+  assert.match(fv, /falls as the batch grows: what a limit per step/);
+  assert.match(
+    fv,
+    /batch 128: best x1 \(50\.0%\), within its noise x1, below it x1\/16 \(p < 0\.001\), x1\/4 \(p < 0\.001\), x4/,
+  );
+  // The same numbers without the outer factors: the best sits at the grid's edge, and nothing is concluded.
+  const edged = ratePlateaus(falling, wide.filter((a) => a.lrFactor !== 1 / 16 || a.batchSize === 128));
+  assert.equal(edged[1].best, 0.25);
+  assert.match(
+    batchLrVerdict(edged),
+    /At batch 512 the best rate is the grid's lowest: no rate limit was reached there .* concludes nothing\.$/,
+  );
+  assert.doesNotMatch(batchLrVerdict(edged), /predicts/);
   const noisy = acc([
     [0.30, 0.20, 0.40],
     [0.35, 0.25, 0.45],
@@ -145,6 +181,44 @@ Deno.test("rate plateaus: one shared rate per example, or a best rate that falls
     batchLrVerdict(ratePlateaus(noisy, arms)),
     /At 1 of 2 batch sizes every rate is within the noise of the best, so this grid cannot tell/,
   );
+});
+
+Deno.test("the rate grid grows where the accuracy has not fallen beyond the noise: up first, then down, within limits", () => {
+  const q = (factors: number[], within: number[], best: number) =>
+    ({ batchSize: 128, factors, best, bestAccuracy: 0.5, within, p: {} }) as RatePlateau;
+  const limits = { min: 1 / 16, max: 8 };
+  assert.equal(nextRateFactor(q([0.5, 1, 2], [1, 2], 2), limits), 4); // best at the top
+  assert.equal(nextRateFactor(q([0.5, 1, 2, 4], [0.5, 1, 2], 2), limits), 0.25); // the top fell; the bottom not
+  assert.equal(nextRateFactor(q([0.5, 1, 2, 4], [1, 2], 2), limits), null); // fell on both sides
+  assert.equal(nextRateFactor(q([1, 2, 4, 8], [4, 8], 8), limits), null); // at the budget's end
+  assert.equal(nextRateFactor(q([1, 4, 16], [16], 16), { min: 1, max: 256 }, 4), 64);
+});
+
+Deno.test("pairs: each arm against its own neighbour, at the Bonferroni level over the pairs, in a table, a line and a figure", () => {
+  const a = ablationOf({
+    basic: [0.50, 0.51, 0.49],
+    "A-L1L3": [0.60, 0.61, 0.59],
+    "B-L1L3": [0.605, 0.62, 0.59],
+  });
+  const pairs = [{ from: "basic", to: "A-L1L3" }, { from: "basic", to: "B-L1L3" }, {
+    from: "A-L1L3",
+    to: "B-L1L3",
+  }];
+  const rows = pairRows(a, pairs);
+  assert.deepEqual(rows.map((r) => r.comparison), ["A-L1L3 vs basic", "B-L1L3 vs basic", "B-L1L3 vs A-L1L3"]);
+  assert.match(rows[0]["difference (points)"], /^\+10\.00 \[/);
+  assert.match(rows[0].verdict, /level 0\.017 for 3 comparisons\): a difference$/);
+  assert.match(rows[2].verdict, /within the noise$/);
+  assert.match(
+    pairVerdict(a, pairs),
+    /^Welch's test, 3 seeds each, level 0\.017 for 3 comparisons: a difference: A-L1L3 vs basic \(p = [\d.e-]+\), B-L1L3 vs basic .*; within the noise: B-L1L3 vs A-L1L3/,
+  );
+  const fig = pairFigure(a, pairs, "net");
+  const [moved, within] = fig.data as Array<{ x: string[]; y: number[] }>;
+  assert.deepEqual([moved.x, within.x], [["A-L1L3 vs basic", "B-L1L3 vs basic"], ["B-L1L3 vs A-L1L3"]]);
+  assert.ok(Math.abs(within.y[0] - 0.5) < 1e-9, "the second minus the first, in points");
+  assert.match(String((fig.layout.title as { text: string }).text), /98\.3% Welch interval, Bonferroni/);
+  assert.throws(() => pairRows(a, [{ from: "basic", to: "nope" }]), /no arm named nope/);
 });
 
 Deno.test("the run recorder keeps losses and last-epoch training accuracy per arm, with per-step bands", () => {

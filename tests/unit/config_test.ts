@@ -233,6 +233,11 @@ Deno.test("ablation: variants flip one trick each; rows and verdicts from Welch'
   assert.ok(svg.indexOf(">-ema<") < svg.indexOf(">+cutout<"), "arms in the table's order");
   assert.match(svg, /stroke-dasharray="4 3"/);
   assert.match(svg, />base: base</);
+  // A family of 5 tests (a notebook that also compares two arms): table, verdict and figure share its level.
+  const family = { ...ablation, family: 5 };
+  assert.match(ablationRows(family)[1].verdict, /level 0\.010 for 5 comparisons\): a difference$/);
+  assert.match(noiseVerdict(family), /level 0\.010 for 5 comparisons\): -ema/);
+  assert.match(String((ablationFigure(family).layout.title as { text: string }).text), /99% Welch interval/);
   ablation.arms.splice(1, 1);
   assert.match(noiseVerdict(ablation), /^every difference from base is within the noise \(Welch's test/);
 });

@@ -23,7 +23,17 @@ export {
   joinAblations,
   runAblation,
 } from "./run.ts";
-export { ablationFigure, ablationHtml, type AblationRow, ablationRows, noiseVerdict } from "./report.ts";
+export {
+  ablationFigure,
+  ablationHtml,
+  type AblationRow,
+  ablationRows,
+  type ArmPair,
+  noiseVerdict,
+  pairFigure,
+  pairRows,
+  pairVerdict,
+} from "./report.ts";
 export { ablationSetupRows, parseAblation, readAblation, type SavedAblation } from "./read.ts";
 export {
   type BatchLrArm,
@@ -38,6 +48,8 @@ export {
   batchLrVerdict,
   type InvarianceTest,
   invarianceVerdict,
+  nextRateFactor,
+  type RateLimits,
   type RatePlateau,
   ratePlateaus,
 } from "./verdicts.ts";

@@ -30,6 +30,16 @@ export interface ArmResult {
 export interface Ablation {
   runsPerArm: number;
   arms: ArmResult[];
+  /**
+   * How many tests the Bonferroni level counts, when the experiment makes more than its arms' comparisons with the
+   * base (a notebook that also tests two arms against each other); the arms but the base when absent.
+   */
+  family?: number;
+}
+
+/** The number of tests an ablation's verdicts share one Bonferroni level over (at least 1). */
+export function comparisonsIn(a: Ablation): number {
+  return a.family ?? Math.max(1, a.arms.length - 1);
 }
 
 /** Hooks of {@link runAblation}. */

@@ -18,6 +18,12 @@ const SPECS: FlagSpecs = {
     help: "rewrite each notebook with its new outputs (what is committed) instead of a copy in --out",
     default: false,
   },
+  "cell-timeout": {
+    type: "int",
+    help: "seconds a cell may run before the notebook fails (a long grid at scale cpu may need more)",
+    default: 3600,
+    min: 1,
+  },
 };
 
 /** `deno task notebooks`: executes every notebook on the Deno kernel and writes executed and HTML copies to runs/notebooks/. */
@@ -38,6 +44,7 @@ export async function notebooksCommand(args: string[]): Promise<void> {
     const executed = await executeNotebook(path, {
       scale,
       outPath: flags.inplace ? undefined : join(outDir, basename(path)),
+      cellTimeout: flags["cell-timeout"] as number,
     });
     const html = await notebookToHtml(executed, outDir);
     console.log(`${basename(path)}: ${((performance.now() - t) / 1000).toFixed(0)}s -> ${html}`);
