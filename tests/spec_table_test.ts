@@ -113,6 +113,15 @@ Deno.test("specRows: one formatted row per net; Page's results name known nets w
   assert.match(rows[0].layer1, /^1x1 conv 8 stride 2 \(\d+\)$/);
   assert.match(rows[1].layer3, /residual/);
   assert.equal(rows[1].params, specParamCount(NET_SPECS.davidnet, 1 / 16).toLocaleString("en-US"));
+  assert.equal(rows[0].layer4, undefined, "no fourth column without a four-stage net");
+  const withResnet = specRows(["resnet18", "davidnet"], 1);
+  assert.match(withResnet[0].prep, /^3x3 conv 64 \(no BN\) \(1,728\)$/);
+  assert.match(
+    withResnet[0].layer4!,
+    /^2 pre-activation residual blocks \(2 x 3x3 conv\) 256, stride 2 \(1x1 conv shortcut\) \(2,426,880\)$/,
+  );
+  assert.equal(withResnet[1].layer4, "");
+  assert.equal(specDepth(NET_SPECS.resnet18), 17, "17 convs + the linear layer: ResNet-18");
   for (const r of PAGE_ARCH_RESULTS) {
     assert.ok(ARCH_NAMES.includes(r.arch), r.arch);
     assert.ok(r.testAcc > 50 && r.testAcc < 100 && r.source.length > 0, r.arch);

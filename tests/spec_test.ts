@@ -46,6 +46,15 @@ function expectedParams(name: ArchName): number {
       return BASIC;
     case "davidnet":
       return expectedParams("B-L1L3");
+    case "resnet18": {
+      // DAWN_net(): a prep conv of 64 without BN-ReLU; per layer two res_blocks: bn1 of the input, conv1 3x3,
+      // bn2, conv2 3x3, and conv3 (1x1) where the stride or channels change; concat pool, linear 512 -> 10 + bias.
+      const block = (cin: number, cout: number, project: boolean) =>
+        bn(cin) + conv(3, cin, cout) + bn(cout) + conv(3, cout, cout) + (project ? conv(1, cin, cout) : 0);
+      return conv(3, 3, 64) + block(64, 64, false) + block(64, 64, false) + block(64, 128, true) +
+        block(128, 128, false) + block(128, 256, true) + block(256, 256, false) + block(256, 256, true) +
+        block(256, 256, false) + 2 * 256 * 10 + 10;
+    }
     case "airbench":
       // airbench94.py's ConvGroups 64, 256, 256 (conv, pool, BN, conv, BN) after a stand-in prep conv-bn 24 (the
       // width of its whitening), linear 256 -> 10 without bias.
@@ -58,9 +67,9 @@ function expectedParams(name: ArchName): number {
   return BASIC + blocks.reduce((n, c) => n + perBlock * convBn(3, c, c), 0);
 }
 
-Deno.test("the registry: Page's backbone steps, 14 class A/B nets and airbench; davidnet is B-L1L3; unknown names fail", () => {
-  assert.equal(ARCH_NAMES.length, 21);
-  assert.equal(ARCH_NAMES.at(-1), "airbench");
+Deno.test("the registry: Page's backbone steps, 14 class A/B nets, airbench and ResNet-18; davidnet is B-L1L3; unknown names fail", () => {
+  assert.equal(ARCH_NAMES.length, 22);
+  assert.deepEqual(ARCH_NAMES.slice(-2), ["airbench", "resnet18"]);
   for (const p of ["L1", "L2", "L3", "L1L2", "L1L3", "L2L3", "L1L2L3"]) {
     assert.ok(ARCH_NAMES.includes(`A-${p}` as ArchName) && ARCH_NAMES.includes(`B-${p}` as ArchName), p);
   }
@@ -79,6 +88,7 @@ Deno.test("every spec at full width has its independently counted trainable para
   assert.equal(expectedParams("A-L1L2L3"), 4_655_424);
   assert.equal(expectedParams("backbone-1x1s2"), 1856 + 8448 + 33280 + 66048 + 5130);
   assert.equal(expectedParams("airbench"), 696 + (13952 + 36992) + (147968 + 590336) + 2 * 590336 + 2560);
+  assert.equal(expectedParams("resnet18"), 1728 + 147968 + 525184 + 2098944 + 2426880 + 5130);
   for (const name of ARCH_NAMES) {
     const model = buildNet({ arch: name });
     try {
@@ -118,6 +128,32 @@ Deno.test("the backbones' downsampling: 1x1 and 3x3 stride-2 convs (3x3 padded 1
   assert.equal(sa.layer2_extra_bn, "DavidnetBatchNormAct [N,8,8,16]");
   assert.equal(sa.layer1_extra_bn, undefined);
   assert.equal(sa.layer2_add, undefined);
+});
+
+Deno.test("ResNet-18 (Page's part-1 baseline): pre-activation blocks whose shortcut is the block's BN-ReLU output, 1x1 convs where the stride changes", () => {
+  const model = buildNet({ arch: "resnet18", width: 1 / 16 });
+  try {
+    const table = Object.fromEntries(layerTable(model).map((r) => [r.layer, `${r.kind} ${r.output}`]));
+    assert.equal(table.prep_conv, "Conv2D [N,32,32,4]");
+    assert.equal(table.prep_bn, undefined, "no BN-ReLU after the prep conv");
+    assert.equal(table.layer1_block0_shortcut_conv, undefined, "same stride and channels: no projection");
+    assert.equal(table.layer2_block0_pad, "ZeroPadding2D [N,34,34,4]");
+    assert.equal(table.layer2_block0_branch1_conv, "Conv2D [N,16,16,8]");
+    assert.equal(table.layer2_block0_shortcut_conv, "Conv2D [N,16,16,8]");
+    assert.equal(table.layer2_block1_shortcut_conv, undefined);
+    assert.equal(table.layer4_block1_add, "Add [N,4,4,16]");
+    assert.equal(table.pool, "Concatenate [N,32]");
+    const inputsOf = (name: string) => model.getLayer(name).inboundNodes[0].inboundLayers.map((l) => l.name);
+    // Page's res_block adds conv2 to relu1 (the BN-ReLU of the input), or to conv3(relu1) when projecting.
+    assert.deepEqual(inputsOf("layer1_block0_add"), ["layer1_block0_in_bn", "layer1_block0_branch2_conv"]);
+    assert.deepEqual(inputsOf("layer2_block0_add"), [
+      "layer2_block0_shortcut_conv",
+      "layer2_block0_branch2_conv",
+    ]);
+    assert.deepEqual(inputsOf("layer2_block0_shortcut_conv"), ["layer2_block0_in_bn"]);
+  } finally {
+    model.dispose();
+  }
 });
 
 Deno.test("a stride-2 3x3 conv samples like PyTorch's padding=1: output (i, j) centred on input (2i, 2j)", async () => {

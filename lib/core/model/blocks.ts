@@ -4,7 +4,7 @@ import { Rng } from "../random/mod.ts";
 import { BatchNormAct } from "./batch_norm_act.ts";
 import type { NetConfig } from "./net_config.ts";
 import { Bias, Celu, Gelu, Scale } from "./layers.ts";
-import type { HeadSpec, LayerSpec } from "./spec.ts";
+import type { HeadSpec, LayerSpec, PreactStageSpec } from "./spec.ts";
 import { WHITENING_RECIPES, type WhiteningKind, whiteningWidth } from "./whitening.ts";
 
 type Sym = tf.SymbolicTensor;
@@ -94,15 +94,16 @@ export class Blocks {
   }
 
   /**
-   * The prep block, by the config's `whiten`: "none", a 3x3 conv-bn-act (`prep_conv`, `prep_bn`) to `filters`;
+   * The prep block, by the config's `whiten`: "none", a 3x3 conv-bn-act (`prep_conv`, `prep_bn`) to `filters`, or
+   * the conv alone when `normAct` is false (ResNet-18, whose first block starts with its own BN-act);
    * "3x3", Page's fixed whitening conv `prep_whiten` (3x3, 27 filters) then a 1x1 conv-bn-act to `filters`;
    * "2x2", airbench's fixed whitening conv `prep_whiten` (2x2 valid, 24 filters: 32 x 32 -> 31 x 31), its trained
    * bias {@link WHITEN_BIAS_LAYER} and the activation ({@link act}, `prep_gelu` for GELU), `filters` unused
    * (airbench94.py lines 220-221). The whitening conv is not trainable; the builder sets its weights.
    */
-  prep(x: Sym, filters: number): Sym {
+  prep(x: Sym, filters: number, normAct = true): Sym {
     const { whiten } = this.#cfg;
-    if (whiten === "none") return this.convBn(x, filters, "prep");
+    if (whiten === "none") return normAct ? this.convBn(x, filters, "prep") : this.conv(x, filters, "prep");
     const white = this.#whitening(x, whiten);
     if (whiten === "3x3") return this.convBn(white, filters, "prep", 1);
     return this.act(new Bias({ name: WHITEN_BIAS_LAYER }).apply(white) as Sym, "prep");
@@ -143,6 +144,32 @@ export class Blocks {
     if (spec.block === "residual") {
       const r = this.convBn(this.convBn(y, filters, `${name}_res1`), filters, `${name}_res2`);
       return tf.layers.add({ name: `${name}_add` }).apply([y, r]) as Sym;
+    }
+    return y;
+  }
+
+  /**
+   * A stage of pre-activation residual blocks `name` (ResNet-18's layer, Page's `res_block` x `spec.blocks`): block
+   * `<name>_block<b>` is `_in_bn` (BN-act of its input), `_branch1_conv` (3x3, at the stage's stride in the first
+   * block, after `_pad`), `_branch1_bn`, `_branch2_conv` (3x3), and `_add` of that to the `_in_bn` output, or where
+   * the stride or the channels change to `_shortcut_conv`, a 1x1 conv of it at the same stride.
+   */
+  preactStage(x: Sym, spec: PreactStageSpec, filters: number, name: string): Sym {
+    let y = x;
+    for (let b = 0; b < spec.blocks; b++) {
+      const block = `${name}_block${b}`, stride = b === 0 ? spec.stride : 1;
+      const entry = this.normAct(y, `${block}_in`);
+      const padded = stride === 1
+        ? entry
+        : tf.layers.zeroPadding2d({ padding: 1, name: `${block}_pad` }).apply(entry) as Sym;
+      const branch = this.conv(
+        this.normAct(this.conv(padded, filters, `${block}_branch1`, 3, stride), `${block}_branch1`),
+        filters,
+        `${block}_branch2`,
+      );
+      const projection = stride !== 1 || y.shape[3] !== filters;
+      const shortcut = projection ? this.conv(entry, filters, `${block}_shortcut`, 1, stride) : entry;
+      y = tf.layers.add({ name: `${block}_add` }).apply([shortcut, branch]) as Sym;
     }
     return y;
   }

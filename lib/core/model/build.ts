@@ -2,7 +2,7 @@ import { tf } from "../backend/tf.ts";
 import { Blocks, WHITEN_LAYER } from "./blocks.ts";
 import { applyDirac } from "./dirac.ts";
 import { DAVIDNET_DEFAULTS, type NetConfig } from "./net_config.ts";
-import { type ArchName, netSpec, specChannels } from "./spec.ts";
+import { type ArchName, isPreactStage, netSpec, specChannels } from "./spec.ts";
 import { WHITEN_CHOICES, type WhiteningKind, whiteningShape } from "./whitening.ts";
 
 /** Build options that are not hyperparameters of the net. */
@@ -88,8 +88,13 @@ export function buildNet(
     const [c0, ...cs] = channels(cfg.width, cfg.arch);
     const blocks = new Blocks(cfg, options.seed ?? 0);
     const input = tf.input({ shape: [32, 32, 3], name: "image" });
-    let x = blocks.prep(input, c0);
-    for (const [i, layer] of spec.layers.entries()) x = blocks.layer(x, layer, cs[i], `layer${i + 1}`);
+    let x = blocks.prep(input, c0, spec.prepNormAct);
+    for (const [i, stage] of spec.layers.entries()) {
+      const name = `layer${i + 1}`;
+      x = isPreactStage(stage)
+        ? blocks.preactStage(x, stage, cs[i], name)
+        : blocks.layer(x, stage, cs[i], name);
+    }
     const model = tf.model({ inputs: input, outputs: blocks.head(x, spec.head), name: cfg.arch });
     if (kernel) model.getLayer(WHITEN_LAYER).setWeights([kernel]);
     if (cfg.diracInit) applyDirac(model);

@@ -25,13 +25,16 @@ export {
   type ArchName,
   type ExtraBlock,
   type HeadSpec,
+  isPreactStage,
   type LayerSpec,
   NET_SPECS,
   type NetSpec,
   netSpec,
   type Placement,
   PLACEMENTS,
+  type PreactStageSpec,
   specChannels,
+  type StageSpec,
 } from "./spec.ts";
 export {
   type PatchEigens,

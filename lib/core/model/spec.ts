@@ -22,6 +22,30 @@ export interface LayerSpec {
   block: ExtraBlock;
 }
 
+/**
+ * A stage of Page's part-1 baseline, the DAWNBench ResNet-18 (experiments.ipynb `DAWN_net`, `res_block`):
+ * `blocks` pre-activation residual blocks. Each block is BN-act of its input, then a 3x3 conv (at `stride` in the
+ * first block, zero-padded by 1 as PyTorch's `padding=1`), BN-act and a 3x3 conv, added to the block's BN-act
+ * output, or where the stride or the channels change to a 1x1 conv of it at the same stride (`conv3`).
+ */
+export interface PreactStageSpec {
+  preact: true;
+  /** Output channels at width 1. */
+  channels: number;
+  /** Stride of the stage's first block: 1 for the first stage, 2 after (the resolution halves). */
+  stride: 1 | 2;
+  /** Residual blocks in the stage (2 in ResNet-18). */
+  blocks: number;
+}
+
+/** One stage of a net: a {@link LayerSpec} (DavidNet and Page's search) or a {@link PreactStageSpec} (ResNet-18). */
+export type StageSpec = LayerSpec | PreactStageSpec;
+
+/** True for a stage of pre-activation residual blocks. */
+export function isPreactStage(stage: StageSpec): stage is PreactStageSpec {
+  return "preact" in stage;
+}
+
 /** The classifier: a global pool of the last layer, then a linear layer to the 10 classes. */
 export interface HeadSpec {
   /** Global max pool, or the concatenation of global max and average pools (Page's DAWNBench ResNet). */
@@ -38,7 +62,12 @@ export interface HeadSpec {
 export interface NetSpec {
   /** Channels of the prep block at width 1 (unused with the 2x2 whitening, whose 24 channels feed layer1). */
   prep: number;
-  layers: LayerSpec[];
+  /**
+   * Whether the prep conv is followed by BN and the activation (true but for ResNet-18, whose first block
+   * starts with its own BN-act: Page's part 1 "no initial bn-relu").
+   */
+  prepNormAct: boolean;
+  layers: StageSpec[];
   head: HeadSpec;
 }
 
@@ -58,12 +87,14 @@ export type ArchName =
   | "backbone"
   | `A-${Placement}`
   | `B-${Placement}`
-  | "airbench";
+  | "airbench"
+  | "resnet18";
 
 /** Page's `net()`: prep 64, layers 128-256-512 with 3x3 conv + max pool, global max pool, linear without bias. */
 function classNet(blocks: [ExtraBlock, ExtraBlock, ExtraBlock]): NetSpec {
   return {
     prep: 64,
+    prepNormAct: true,
     layers: [128, 256, 512].map((channels, i) => ({
       channels,
       kernel: 3,
@@ -87,6 +118,7 @@ function placed(block: ExtraBlock, at: Placement): NetSpec {
 function backbone(kernel: 1 | 3, downsample: "pool" | "stride", last: number, head: HeadSpec): NetSpec {
   return {
     prep: 64,
+    prepNormAct: true,
     layers: [128, 256, last].map((channels) => ({ channels, kernel, downsample, block: "none" as const })),
     head,
   };
@@ -110,9 +142,28 @@ const CLASS_B = classNets("B", "residual");
  */
 const AIRBENCH: NetSpec = {
   prep: 24, // line 218: whiten_width = 2 * 3 * whiten_kernel_size**2
+  prepNormAct: true, // (unused: the 2x2 whitening's bias and GELU replace the prep block)
   // lines 54-58: widths 64, 256, 256; lines 193-197: conv1, pool = MaxPool2d(2), norm1, conv2, norm2
   layers: [64, 256, 256].map((channels) => ({ channels, kernel: 3, downsample: "pool", block: "extra" })),
   head: { pool: "max", bias: false }, // line 225: MaxPool2d(3) of the 3x3 map; line 227: Linear(.., bias=False)
+};
+
+/**
+ * Page's part-1 baseline (experiments.ipynb, "Post 1: Baseline": `DAWN_net()` with its defaults): the DAWNBench
+ * ResNet-18 of Ben Johnson's entry as Page ran it, a 3x3 prep conv of 64 without BN-ReLU, four stages of two
+ * pre-activation residual blocks of 64, 128, 256 and 256 channels (stride 1, then 2), no BN-ReLU after the last,
+ * global max and average pools concatenated, and a linear layer with a bias.
+ */
+const RESNET18: NetSpec = {
+  prep: 64, // 'prep': nn.Conv2d(3, c[0], kernel_size=3, padding=1, bias=False); c = [64, 128, 256, 256]
+  prepNormAct: false, // prep_bn_relu=False
+  layers: ([[64, 1], [128, 2], [256, 2], [256, 2]] as const).map(([channels, stride]) => ({
+    preact: true as const, // block=res_block: bn1, relu1, branch (conv1, bn2, relu2, conv2), conv3 when projecting
+    channels,
+    stride, // layer1: block(c[0], c[0], 1); layer2-4: block(c[i-1], c[i], 2)
+    blocks: 2, // 'block0', 'block1'
+  })),
+  head: { pool: "max+avg", bias: true }, // concat_pool=True: MaxPool2d(4), AvgPool2d(4); nn.Linear(2*c[3], 10, bias=True)
 };
 
 /**
@@ -133,6 +184,9 @@ const AIRBENCH: NetSpec = {
  *   64-256-256 channels, meant for the 2x2 whitening (94.01% mean test accuracy with its whole recipe of 9.9
  *   epochs, lines 3 and 40).
  *
+ * - `resnet18`: Page's part-1 baseline, the DAWNBench ResNet-18 (experiments.ipynb's post-1 headers: 301 s, then
+ *   297 s, for 35 epochs at batch 128 on a V100).
+ *
  * Page's backbones had no logit scale (weight 1): set the config's `logitScale` to 1 to reproduce them.
  */
 export const NET_SPECS: Readonly<Record<ArchName, NetSpec>> = {
@@ -145,6 +199,7 @@ export const NET_SPECS: Readonly<Record<ArchName, NetSpec>> = {
   ...classNets("A", "extra"),
   ...CLASS_B,
   airbench: AIRBENCH,
+  resnet18: RESNET18,
 };
 
 /** The names of {@link NET_SPECS}, DavidNet first, then in the order of Page's search (for flags and validation). */

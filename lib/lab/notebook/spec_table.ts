@@ -5,10 +5,13 @@
  */
 import {
   type ArchName,
+  isPreactStage,
   type LayerSpec,
   NET_SPECS,
   type NetSpec,
+  type PreactStageSpec,
   specChannels,
+  type StageSpec,
 } from "../../core/model/mod.ts";
 import { type Whiten, whiteningWidth } from "../../core/model/mod.ts";
 
@@ -44,7 +47,11 @@ export function specParams(spec: NetSpec, width = 1, options: SpecParamOptions =
   const [prepChannels, ...layerChannels] = specChannels(spec, width);
   const whiten = options.whiten ?? "none";
   const prep = whiten === "none"
-    ? { layers: `3x3 conv ${prepChannels}`, params: convBn(3, 3, prepChannels), out: prepChannels }
+    ? {
+      layers: `3x3 conv ${prepChannels}${spec.prepNormAct ? "" : " (no BN)"}`,
+      params: spec.prepNormAct ? convBn(3, 3, prepChannels) : 9 * 3 * prepChannels,
+      out: prepChannels,
+    }
     : whiten === "3x3"
     ? {
       layers: `3x3 whitening ${whiteningWidth(whiten)} (fixed), 1x1 conv ${prepChannels}`,
@@ -60,11 +67,11 @@ export function specParams(spec: NetSpec, width = 1, options: SpecParamOptions =
   let cin = prep.out;
   for (const [i, layer] of spec.layers.entries()) {
     const c = layerChannels[i];
-    const extra = layer.block === "extra" ? 1 : layer.block === "residual" ? 2 : 0;
     rows.push({
       block: `layer${i + 1}`,
       layers: describeLayer(layer, c),
-      params: convBn(layer.kernel, cin, c) + extra * convBn(3, c, c),
+      params: isPreactStage(layer) ? preactParams(layer, cin, c, bn) : convBn(layer.kernel, cin, c) +
+        (layer.block === "extra" ? 1 : layer.block === "residual" ? 2 : 0) * convBn(3, c, c),
     });
     cin = c;
   }
@@ -77,8 +84,30 @@ export function specParams(spec: NetSpec, width = 1, options: SpecParamOptions =
   return rows;
 }
 
-/** A layer in words: its conv, how it downsamples, and its extra block. */
-function describeLayer(layer: LayerSpec, channels: number): string {
+/**
+ * Parameters of a stage of pre-activation residual blocks from `cin` to `c` channels: per block a BN of its input
+ * (`bn(channels)`), two 3x3 convs with a BN between, and a 1x1 shortcut conv where the stride or channels change.
+ */
+function preactParams(stage: PreactStageSpec, cin: number, c: number, bn: (c: number) => number): number {
+  let n = 0;
+  for (let b = 0, from = cin; b < stage.blocks; b++, from = c) {
+    const projection = (b === 0 && stage.stride !== 1) || from !== c;
+    n += bn(from) + 9 * from * c + bn(c) + 9 * c * c + (projection ? from * c : 0);
+  }
+  return n;
+}
+
+/** A stage in words: its conv, how it downsamples, and its extra block; or its residual blocks. */
+function describeLayer(stage: StageSpec, channels: number): string {
+  if (isPreactStage(stage)) {
+    return `${stage.blocks} pre-activation residual blocks (2 x 3x3 conv) ${channels}` +
+      (stage.stride === 2 ? ", stride 2 (1x1 conv shortcut)" : "");
+  }
+  return describeConvLayer(stage, channels);
+}
+
+/** A layer of DavidNet's kind in words. */
+function describeConvLayer(layer: LayerSpec, channels: number): string {
   const k = `${layer.kernel}x${layer.kernel}`;
   const conv = layer.downsample === "stride"
     ? `${k} conv ${channels} stride 2`
@@ -93,8 +122,9 @@ function describeLayer(layer: LayerSpec, channels: number): string {
 
 /** Convolutions on the longest path from the image to the classifier (Page's depth: DavidNet has 8, + linear). */
 export function specDepth(spec: NetSpec): number {
-  return 1 +
-    spec.layers.reduce((n, l) => n + 1 + (l.block === "extra" ? 1 : l.block === "residual" ? 2 : 0), 0);
+  const convs = (l: StageSpec) =>
+    isPreactStage(l) ? 2 * l.blocks : 1 + (l.block === "extra" ? 1 : l.block === "residual" ? 2 : 0);
+  return 1 + spec.layers.reduce((n, l) => n + convs(l), 0);
 }
 
 /** One row of {@link specRows}: a named net, its layers in short, depth and trainable parameters. */
@@ -104,6 +134,8 @@ export interface SpecRow {
   layer1: string;
   layer2: string;
   layer3: string;
+  /** The fourth stage (ResNet-18's), when a net of the table has one; "" for a net without. */
+  layer4?: string;
   head: string;
   /** Convs on the longest path. */
   convs: number;
@@ -113,11 +145,12 @@ export interface SpecRow {
 
 /** The named nets as table rows at channel multiplier `width` (formatted strings, for `showRows`). */
 export function specRows(names: readonly ArchName[], width = 1, options: SpecParamOptions = {}): SpecRow[] {
+  const fourStages = names.some((net) => NET_SPECS[net].layers.length > 3);
   return names.map((net) => {
     const spec = NET_SPECS[net], blocks = specParams(spec, width, options);
     const cell = (b: string) => {
-      const r = blocks.find((x) => x.block === b)!;
-      return `${r.layers} (${r.params.toLocaleString("en-US")})`;
+      const r = blocks.find((x) => x.block === b);
+      return r ? `${r.layers} (${r.params.toLocaleString("en-US")})` : "";
     };
     return {
       net,
@@ -125,6 +158,7 @@ export function specRows(names: readonly ArchName[], width = 1, options: SpecPar
       layer1: cell("layer1"),
       layer2: cell("layer2"),
       layer3: cell("layer3"),
+      ...(fourStages ? { layer4: cell("layer4") } : {}),
       head: cell("head"),
       convs: specDepth(spec),
       params: blocks.reduce((n, b) => n + b.params, 0).toLocaleString("en-US"),
