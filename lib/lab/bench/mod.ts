@@ -43,6 +43,7 @@ export {
   recordRuns,
   type SavedRuns,
 } from "./runs.ts";
+export { recordedRunsFigure, recordedRunsLine, recordedRunsRows } from "./runs_view.ts";
 export {
   COMPARED_RECIPES,
   type ComparedRecipe,
