@@ -138,7 +138,9 @@ Deno.test("train --runs 2 --slurm: a cancelled seed is named in runs.json, resub
 
   // Both seeds held, seed 4 (task 1) cancelled before it starts, then the rest released.
   const swept = join(tmp.path, "swept");
-  assert.match(await sweepWithoutTask1([...train, "--out", swept], cluster.env), /2 tasks: 1 arms x 2 seeds/);
+  const submitted = await sweepWithoutTask1([...train, "--out", swept], cluster.env);
+  assert.match(submitted, /training smoke on SLURM: seeds 3 to 4\n/);
+  assert.match(submitted, /2 tasks: one per seed\) and join job/);
   const partial = await runsOf(swept);
   assert.deepEqual([partial.complete, partial.seeds, partial.accuracies], [false, [3], [here.accuracies[0]]]);
   assert.deepEqual(partial.missing.map((m: { task: number; seed: number }) => [m.task, m.seed]), [[1, 4]]);
@@ -147,7 +149,7 @@ Deno.test("train --runs 2 --slurm: a cancelled seed is named in runs.json, resub
   const plain = await runCli(["train", "--resume", swept]);
   assert.equal(plain.code, 2, plain.stderr);
   assert.match(plain.stderr, /is a SLURM sweep: --resume .* --slurm continues it/);
-  await resubmit("train", swept, /1 tasks: 1 arms x 2 seeds, the missing ones/, cluster.env);
+  await resubmit("train", swept, /1 tasks: one per seed, the missing ones/, cluster.env);
   const full = await runsOf(swept);
   assert.equal(full.complete, true);
   assert.equal(full.missing, undefined);

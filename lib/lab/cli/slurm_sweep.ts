@@ -122,11 +122,10 @@ async function submitTasks(dir: string, plan: SweepPlan, indices: number[], o: S
   const jobs = await readJobs(dir);
   jobs.submissions.push({ array, join: joined, tasks: indices, submitted: new Date().toISOString() });
   await writeJsonAtomic(join(dir, JOBS_FILE), jobs);
+  const shape = plan.kind === "train" ? "one per seed" : `${plan.arms.length} arms x ${plan.runs} seeds`;
+  const missing = indices.length < plan.arms.length * plan.runs ? ", the missing ones" : "";
   console.log(
-    `submitted job array ${array} (${indices.length} tasks: ${plan.arms.length} arms x ${plan.runs} seeds` +
-      `${
-        indices.length < plan.arms.length * plan.runs ? ", the missing ones" : ""
-      }) and join job ${joined}\n` +
+    `submitted job array ${array} (${indices.length} tasks: ${shape}${missing}) and join job ${joined}\n` +
       `watch: squeue -j ${array},${joined}  |  task logs: ${join(dir, SLURM_DIR, "task-<i>.log")}\n` +
       `result: ${
         join(dir, resultFile(plan))
@@ -178,8 +177,9 @@ export async function submitSweep(
   };
   await writePlan(dir, plan);
   console.log(
-    `${plan.kind === "train" ? "training" : "ablating"} ${plan.base} on SLURM: ` +
-      `${plan.arms.map((a) => a.name).join(", ")}; ${plan.runs} seeds each`,
+    plan.kind === "train"
+      ? `training ${plan.base} on SLURM: seeds ${plan.seed} to ${plan.seed + plan.runs - 1}`
+      : `ablating ${plan.base} on SLURM: ${plan.arms.map((a) => a.name).join(", ")}; ${plan.runs} seeds each`,
   );
   await submitTasks(dir, plan, planTasks(plan).map((t) => t.index), o);
   return 0;
