@@ -1,5 +1,5 @@
 import { escapeHtml, type Figure, formatSeconds, reportHtml } from "../report/mod.ts";
-import { type Ablation, comparisonsIn } from "./run.ts";
+import { type Ablation, armsNamed, comparisonsIn } from "./run.ts";
 import {
   ALPHA,
   type MeanStd,
@@ -158,13 +158,8 @@ export interface ArmPair {
 
 /** The Welch test of each pair (`to` minus `from`); throws naming an arm the ablation lacks. */
 function pairTests(a: Ablation, pairs: readonly ArmPair[]) {
-  const arm = (name: string) => {
-    const found = a.arms.find((x) => x.name === name);
-    if (!found) throw new Error(`no arm named ${name} (arms: ${a.arms.map((x) => x.name).join(", ")})`);
-    return found;
-  };
   return pairs.map((pair) => {
-    const [from, to] = [arm(pair.from), arm(pair.to)];
+    const [from, to] = armsNamed(a, [pair.from, pair.to]);
     return { ...pair, from, to, test: a.runsPerArm >= 2 ? welchTest(from.accuracy, to.accuracy) : null };
   });
 }

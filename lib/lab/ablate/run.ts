@@ -37,6 +37,15 @@ export interface Ablation {
   family?: number;
 }
 
+/** The arms of `a` named in `names`, in that order; throws naming one that is missing. */
+export function armsNamed(a: Ablation, names: readonly string[]): ArmResult[] {
+  return names.map((n) => {
+    const arm = a.arms.find((x) => x.name === n);
+    if (!arm) throw new Error(`no arm named ${n} (arms: ${a.arms.map((x) => x.name).join(", ")})`);
+    return arm;
+  });
+}
+
 /** The number of tests an ablation's verdicts share one Bonferroni level over (at least 1). */
 export function comparisonsIn(a: Ablation): number {
   return a.family ?? Math.max(1, a.arms.length - 1);

@@ -1,17 +1,8 @@
 import { ALPHA, welchTest } from "../../core/stats/mod.ts";
 import { type BatchLrArm, factorLabel } from "./arms.ts";
-import { type Ablation, type ArmResult, comparisonsIn } from "./run.ts";
+import { type Ablation, type ArmResult, armsNamed, comparisonsIn } from "./run.ts";
 
 const pText = (p: number) => (p < 0.001 ? "p < 0.001" : `p = ${p.toPrecision(2)}`);
-
-/** The arms of `a` named in `names`, in that order; throws naming one that is missing. */
-function armsNamed(a: Ablation, names: readonly string[]): ArmResult[] {
-  return names.map((n) => {
-    const arm = a.arms.find((x) => x.name === n);
-    if (!arm) throw new Error(`no arm named ${n} (arms: ${a.arms.map((x) => x.name).join(", ")})`);
-    return arm;
-  });
-}
 
 /** Which arms changing a quantity, and which holding it, an {@link invarianceVerdict} compares with the base. */
 export interface InvarianceTest {
